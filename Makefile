@@ -1,0 +1,77 @@
+.POSIX:
+# dump for UFS1/UFS2 as a pipeline of filters.  Works with GNU and BSD make.
+
+PREFIX = /usr/local
+BINDIR = $(PREFIX)/sbin
+MANDIR = $(PREFIX)/share/man
+DESTDIR =
+
+CC = cc
+CFLAGS = -O2 -g -std=c99 -Wall -Wextra -Werror
+CPPFLAGS = -D_POSIX_C_SOURCE=200809L -Ilib
+LDFLAGS =
+LDLIBS =
+AR = ar
+
+LIBHDR = lib/bitmap.h lib/bmap.h lib/bytes.h lib/esc.h lib/msg.h lib/num.h \
+	lib/rec.h lib/spcl.h lib/str.h lib/ufs.h lib/xio.h
+LIBOBJ = lib/bmap.o lib/esc.o lib/msg.o lib/num.o lib/rec.o lib/spcl.o \
+	lib/ufs.o lib/xio.o
+SCANOBJ = scan/dscan.o scan/pass.o
+BLKOBJ = blkread/dblkread.o
+TAPEOBJ = tapewr/dtapewr.o tapewr/ring.o
+DDATEOBJ = ddate/ddate.o
+PROGS = bin/dscan bin/dblkread bin/dtapewr bin/ddate
+MAN1 = scan/dscan.1 blkread/dblkread.1 tapewr/dtapewr.1
+MAN5 = scan/dscan.5
+MAN8 = ddate/ddate.8 bin/dump.8
+
+all: $(PROGS)
+
+.SUFFIXES: .c .o
+.c.o:
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIBOBJ) $(SCANOBJ) $(BLKOBJ) $(TAPEOBJ) $(DDATEOBJ): $(LIBHDR)
+$(SCANOBJ): scan/dscan.h
+$(TAPEOBJ): tapewr/dtapewr.h
+
+lib/libdump.a: $(LIBOBJ)
+	rm -f $@
+	$(AR) -rc $@ $(LIBOBJ)
+
+bin/dscan: $(SCANOBJ) lib/libdump.a
+	$(CC) $(LDFLAGS) -o $@ $(SCANOBJ) lib/libdump.a $(LDLIBS)
+
+bin/dblkread: $(BLKOBJ) lib/libdump.a
+	$(CC) $(LDFLAGS) -o $@ $(BLKOBJ) lib/libdump.a $(LDLIBS)
+
+bin/dtapewr: $(TAPEOBJ) lib/libdump.a
+	$(CC) $(LDFLAGS) -o $@ $(TAPEOBJ) lib/libdump.a $(LDLIBS)
+
+bin/ddate: $(DDATEOBJ) lib/libdump.a
+	$(CC) $(LDFLAGS) -o $@ $(DDATEOBJ) lib/libdump.a $(LDLIBS)
+
+# The test suite: bats files under t/, run by t/check (installs what it
+# can with apt-get and says what is missing otherwise).
+check: all
+	sh t/check
+
+# Build a small image from a built-in tree, dump it, list it back.
+demo: all
+	sh t/demo
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	cp $(PROGS) bin/dump $(DESTDIR)$(BINDIR)/
+	cp $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	cp $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	cp $(MAN8) $(DESTDIR)$(MANDIR)/man8/
+
+clean:
+	rm -f $(PROGS) lib/libdump.a $(LIBOBJ) $(SCANOBJ) $(BLKOBJ) \
+	    $(TAPEOBJ) $(DDATEOBJ)
+	rm -rf t/tools/bin
+
+.PHONY: all check demo install clean

@@ -1,0 +1,493 @@
+/*
+ * dblkread: turn dscan's record stream (stdin) into a dump stream
+ * (stdout) that restore(8) reads: TS_TAPE, the TS_CLRI and TS_BITS maps,
+ * TS_INODE and TS_ADDR headers each followed by the data records their
+ * c_addr announces, and TS_END.  Data comes straight from the device into
+ * the output buffer, one read per run and header.
+ */
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bitmap.h"
+#include "bytes.h"
+#include "msg.h"
+#include "rec.h"
+#include "spcl.h"
+#include "str.h"
+#include "ufs.h"
+#include "xio.h"
+
+/* Exit statuses, as in dblkread(1). */
+#define BR_OK		0	/* a complete dump, every block read */
+#define BR_STARTUP	1	/* bad usage, or the device is not the one described */
+#define BR_DAMAGED	2	/* complete, but blocks were unreadable (zeros) */
+#define BR_BADINPUT	3	/* malformed record stream or output error: no TS_END */
+
+#define OBSIZE		(4u << 20)	/* output buffer */
+#define CHUNK		((1 + TP_NINDIR) * TP_BSIZE)
+#define DIRBLKSIZ	512
+
+struct out {
+	int		 devfd;
+	const char	*devname;
+	int		 be;		/* byte order of the headers */
+	int		 fsbe;		/* byte order of the file system */
+	int		 oldfmt;	/* 4.2BSD directories and inodes */
+	enum layout	 layout;
+	int		 usec;		/* sub-second times in microseconds */
+	int32_t		 fsize;
+	int64_t		 fssize;	/* fragments */
+	uint32_t	 maxino;
+	struct spcl	 sp;		/* the header being built */
+	unsigned char	*ob;		/* output buffer */
+	size_t		 oused;		/* bytes of ob ready to go */
+	size_t		 hdr;		/* offset of the open chunk's header */
+	int		 nslots;	/* c_addr entries in the open chunk */
+	int		 ndata;		/* data records in the open chunk */
+	int		 headerdue;	/* a TS_INODE header is still owed */
+	char		 curtype;
+	unsigned long	 errors;
+	unsigned char	*used, *dumped;	/* maps, bit n-1 for inode n */
+};
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: dblkread [-U] [-E le|be] [-F ufs2|nfs] "
+	    "[-d special]\n");
+	exit(BR_STARTUP);
+}
+
+static void
+flushout(struct out *o)
+{
+	if (o->oused == 0)
+		return;
+	if (writefull(STDOUT_FILENO, o->ob, o->oused) != 0)
+		die(BR_BADINPUT, "write:");
+	o->oused = 0;
+}
+
+/* Room for a whole chunk (header and 512 records) at the end of ob. */
+static void
+reserve(struct out *o)
+{
+	if (OBSIZE - o->oused < CHUNK)
+		flushout(o);
+}
+
+/* Append one header record for type t, numbered as the next record. */
+static void
+puthead(struct out *o, int32_t t)
+{
+	reserve(o);
+	o->sp.type = t;
+	spcl_encode(&o->sp, o->ob + o->oused, o->layout, o->be);
+	o->oused += TP_BSIZE;
+	o->sp.tapea++;
+}
+
+static void
+putmap(struct out *o, int32_t t, const unsigned char *map)
+{
+	size_t bytes = ((size_t)o->maxino + 7) / 8, done, n;
+	int32_t count = (int32_t)((bytes + TP_BSIZE - 1) / TP_BSIZE);
+
+	memset(&o->sp.i, 0, sizeof(o->sp.i));
+	memset(o->sp.addr, 0, sizeof(o->sp.addr));
+	o->sp.inumber = o->maxino - 1;
+	o->sp.count = count;
+	puthead(o, t);
+	o->sp.count = 0;
+	for (done = 0; done < (size_t)count * TP_BSIZE; done += n) {
+		reserve(o);
+		n = (size_t)count * TP_BSIZE - done;
+		if (n > CHUNK)
+			n = CHUNK;
+		memset(o->ob + o->oused, 0, n);
+		if (done < bytes)
+			memcpy(o->ob + o->oused, map + done,
+			    bytes - done < n ? bytes - done : n);
+		o->oused += n;
+		o->sp.tapea += (int64_t)(n / TP_BSIZE);
+	}
+}
+
+/* Close the open chunk: fill in its header now that c_addr is known. */
+static void
+closechunk(struct out *o)
+{
+	o->sp.type = o->headerdue ? TS_INODE : TS_ADDR;
+	o->sp.count = o->nslots;
+	spcl_encode(&o->sp, o->ob + o->hdr, o->layout, o->be);
+	o->sp.tapea += 1 + o->ndata;
+	o->oused = o->hdr + (size_t)(1 + o->ndata) * TP_BSIZE;
+	o->headerdue = 0;
+	o->nslots = o->ndata = 0;
+	memset(o->sp.addr, 0, sizeof(o->sp.addr));
+}
+
+static void
+openchunk(struct out *o)
+{
+	reserve(o);
+	o->hdr = o->oused;
+	o->nslots = o->ndata = 0;
+}
+
+/*
+ * Rewrite directory entries in p (whole 512-byte directory blocks) from
+ * the file system's byte order to the headers', as restore reads entries
+ * in the byte order of the headers.
+ */
+static void
+swapdir(struct out *o, unsigned char *p, size_t len, uint32_t ino)
+{
+	size_t blk, loc;
+	uint16_t reclen;
+
+	for (blk = 0; blk + DIRBLKSIZ <= len; blk += DIRBLKSIZ) {
+		for (loc = 0; loc + 8 <= DIRBLKSIZ; loc += reclen) {
+			unsigned char *d = p + blk + loc;
+
+			reclen = get16(d + 4, o->fsbe);
+			put32(d, get32(d, o->fsbe), o->be);
+			put16(d + 4, reclen, o->be);
+			if (o->oldfmt)
+				put16(d + 6, get16(d + 6, o->fsbe), o->be);
+			if (reclen < 8 || reclen % 4 != 0 ||
+			    reclen > DIRBLKSIZ - loc) {
+				warnmsg("%s: directory inode %u: bad entry "
+				    "length %u; the rest of its block is "
+				    "left as it is", o->devname, ino, reclen);
+				o->errors++;
+				break;
+			}
+		}
+	}
+}
+
+/* Read len bytes at fragment frag into p, zeros for what fails. */
+static void
+readdata(struct out *o, unsigned char *p, size_t len, int64_t frag,
+    uint64_t fileoff, uint32_t ino)
+{
+	off_t off = (off_t)frag * o->fsize;
+	ssize_t n;
+
+	if (frag < 0 || frag > o->fssize ||
+	    (uint64_t)(o->fssize - frag) * (uint64_t)o->fsize < len) {
+		warnmsg("%s: inode %u: run at fragment %" PRId64 " (%zu bytes "
+		    "at file offset %" PRIu64 ") lies beyond the file system; "
+		    "zeros written", o->devname, ino, frag, len, fileoff);
+		memset(p, 0, len);
+		o->errors++;
+		return;
+	}
+	n = preadfull(o->devfd, p, len, off);
+	if (n == (ssize_t)len)
+		return;
+	if (n < 0) {
+		warnmsg("%s: inode %u: cannot read %zu bytes at fragment %"
+		    PRId64 " (file offset %" PRIu64 "); zeros written:",
+		    o->devname, ino, len, frag, fileoff);
+		n = 0;
+	} else
+		warnmsg("%s: inode %u: device ends inside %zu bytes at fragment "
+		    "%" PRId64 " (file offset %" PRIu64 "); zeros written",
+		    o->devname, ino, len, frag, fileoff);
+	memset(p + n, 0, len - (size_t)n);
+	o->errors++;
+}
+
+/*
+ * Add a run of len bytes (a hole when frag is 0) to the file being
+ * written, splitting it at chunk boundaries and reading its data
+ * directly behind the chunk's header.
+ */
+static void
+addrun(struct out *o, uint32_t ino, uint64_t off, int64_t frag, uint64_t len)
+{
+	uint64_t slots, n, bytes;
+	unsigned char *p;
+
+	while (len > 0) {
+		slots = (len + TP_BSIZE - 1) / TP_BSIZE;
+		n = (uint64_t)(TP_NINDIR - o->nslots);
+		if (n > slots)
+			n = slots;
+		bytes = n * TP_BSIZE < len ? n * TP_BSIZE : len;
+		if (frag == 0) {
+			memset(o->sp.addr + o->nslots, 0, (size_t)n);
+		} else {
+			p = o->ob + o->hdr + (size_t)(1 + o->ndata) * TP_BSIZE;
+			readdata(o, p, (size_t)bytes, frag, off, ino);
+			memset(p + bytes, 0, (size_t)(n * TP_BSIZE - bytes));
+			if (o->curtype == 'd' && o->fsbe != o->be)
+				swapdir(o, p, (size_t)bytes, ino);
+			memset(o->sp.addr + o->nslots, 1, (size_t)n);
+			o->ndata += (int)n;
+			frag += (int64_t)(bytes / (uint64_t)o->fsize);
+		}
+		o->nslots += (int)n;
+		off += bytes;
+		len -= bytes;
+		if (o->nslots == TP_NINDIR) {
+			closechunk(o);
+			openchunk(o);
+		}
+	}
+}
+
+static void
+putlink(struct out *o, const unsigned char *t, size_t len)
+{
+	unsigned char *p = o->ob + o->hdr + TP_BSIZE;
+
+	memset(p, 0, TP_BSIZE);
+	memcpy(p, t, len);
+	o->sp.addr[o->nslots++] = 1;
+	o->ndata++;
+}
+
+static void
+endinode(struct out *o)
+{
+	if (o->headerdue || o->nslots > 0)
+		closechunk(o);
+	else
+		o->oused = o->hdr;
+	o->curtype = 0;
+}
+
+static int32_t
+subsec(const struct out *o, int32_t nsec)
+{
+	if (nsec < 0 || nsec >= 1000000000)
+		return 0;
+	return o->usec ? nsec / 1000 : nsec;
+}
+
+static void
+startinode(struct out *o, const struct rec_inode *ip)
+{
+	struct spcl *sp = &o->sp;
+
+	sp->inumber = ip->ino;
+	sp->i.mode = ip->mode;
+	sp->i.nlink = (int16_t)ip->nlink;
+	sp->i.size = ip->size;
+	sp->i.atime = ip->atime.sec;
+	sp->i.atimensec = subsec(o, ip->atime.nsec);
+	sp->i.mtime = ip->mtime.sec;
+	sp->i.mtimensec = subsec(o, ip->mtime.nsec);
+	sp->i.ctime = ip->ctime.sec;
+	sp->i.ctimensec = subsec(o, ip->ctime.nsec);
+	sp->i.birthtime = ip->birthtime.sec;
+	sp->i.birthtimensec = subsec(o, ip->birthtime.nsec);
+	sp->i.rdev = (uint32_t)ip->rdev;
+	sp->i.extsize = ip->extsize;
+	sp->i.file_flags = ip->flags;
+	sp->i.blocks = ip->blocks;
+	sp->i.gen = ip->gen;
+	sp->i.uid = ip->uid;
+	sp->i.gid = ip->gid;
+	memset(sp->addr, 0, sizeof(sp->addr));
+	o->headerdue = 1;
+	o->curtype = ip->type;
+	openchunk(o);
+}
+
+static void
+setrange(unsigned char *m, uint32_t a, uint32_t b)
+{
+	uint32_t i;
+
+	for (i = a; i <= b; i++)
+		bm_set(m, i - 1);
+}
+
+/* Is the device the file system the records describe? */
+static void
+checkdevice(struct out *o, const struct rec_header *h)
+{
+	unsigned char sb[SBLOCKSIZE];
+	uint32_t magic;
+
+	if (preadfull(o->devfd, sb, sizeof(sb), h->sblock) != (ssize_t)sizeof(sb))
+		die(BR_STARTUP, "%s: cannot read the superblock at byte %"
+		    PRId64 ":", o->devname, h->sblock);
+	magic = get32(sb + 1372, h->be);
+	if ((h->ufs2 ? magic != FS_UFS2_MAGIC && magic != FS_UFS2EA_MAGIC :
+	    magic != FS_UFS1_MAGIC) ||
+	    get32(sb + 144, h->be) != h->fsid[0] ||
+	    get32(sb + 148, h->be) != h->fsid[1])
+		die(BR_STARTUP, "%s: not the file system the records describe "
+		    "(superblock at byte %" PRId64 " has another magic or "
+		    "fs_id than %08x:%08x)", o->devname, h->sblock,
+		    h->fsid[0], h->fsid[1]);
+}
+
+static void
+begin(struct out *o, const struct rec_header *h, const char *dev,
+    int forcelayout, int forcebe)
+{
+	struct spcl *sp = &o->sp;
+
+	o->devname = dev != NULL ? dev : h->dev;
+	o->devfd = open(o->devname, O_RDONLY);
+	if (o->devfd < 0)
+		die(BR_STARTUP, "%s:", o->devname);
+	checkdevice(o, h);
+	o->layout = forcelayout >= 0 ? (enum layout)forcelayout :
+	    h->ufs2 ? LAYOUT_UFS2 : LAYOUT_NFS;
+	o->fsbe = h->be;
+	o->be = forcebe;
+	o->fsize = h->fsize;
+	o->fssize = h->fssize;
+	o->maxino = h->maxino;
+	o->oldfmt = h->oldinofmt;
+	o->used = bm_new(h->maxino);
+	o->dumped = bm_new(h->maxino);
+	o->ob = malloc(OBSIZE);
+	if (o->used == NULL || o->dumped == NULL || o->ob == NULL)
+		die(BR_STARTUP, "out of memory for %u inodes", h->maxino);
+	memset(sp, 0, sizeof(*sp));
+	sp->date = h->date;
+	sp->ddate = h->ddate;
+	sp->volume = 1;
+	sp->level = h->level;
+	strcopy(sp->label, sizeof(sp->label), h->label);
+	strcopy(sp->filesys, sizeof(sp->filesys), h->fsname);
+	strcopy(sp->dev, sizeof(sp->dev), h->dev);
+	strcopy(sp->host, sizeof(sp->host), h->host);
+	sp->flags = o->oldfmt ? 0 : DR_NEWINODEFMT;
+}
+
+static void
+putmaps(struct out *o)
+{
+	o->sp.flags |= DR_NEWHEADER;
+	o->sp.inumber = 0;
+	puthead(o, TS_TAPE);
+	o->sp.flags &= ~DR_NEWHEADER;
+	putmap(o, TS_CLRI, o->used);
+	putmap(o, TS_BITS, o->dumped);
+}
+
+static int
+hostbe(void)
+{
+	const uint16_t one = 1;
+
+	return *(const unsigned char *)&one == 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static struct out o;
+	static struct recreader rr;
+	static struct rec r;
+	const char *dev = NULL;
+	int ch, n, layout = -1, be = hostbe(), mapsdone = 0;
+	uint64_t upstream = 0;
+
+	setprogname_(argv[0]);
+	while ((ch = getopt(argc, argv, "d:E:F:U")) != -1) {
+		switch (ch) {
+		case 'd':
+			dev = optarg;
+			break;
+		case 'E':
+			if (strcmp(optarg, "le") != 0 && strcmp(optarg, "be") != 0)
+				die(BR_STARTUP, "-E: byte order \"%s\" is not "
+				    "le or be", optarg);
+			be = strcmp(optarg, "be") == 0;
+			break;
+		case 'F':
+			if (strcmp(optarg, "ufs2") == 0)
+				layout = LAYOUT_UFS2;
+			else if (strcmp(optarg, "nfs") == 0)
+				layout = LAYOUT_NFS;
+			else
+				die(BR_STARTUP, "-F: header layout \"%s\" is not "
+				    "ufs2 or nfs", optarg);
+			break;
+		case 'U':
+			o.usec = 1;
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	if (argc != 0)
+		usage();
+
+	rec_reader_init(&rr, stdin, "stdin");
+	while ((n = rec_read(&rr, &r)) > 0) {
+		switch (r.type) {
+		case R_HEADER:
+			begin(&o, &r.u.h, dev, layout, be);
+			break;
+		case R_USED:
+			setrange(o.used, r.u.range.first, r.u.range.last);
+			break;
+		case R_DUMPED:
+			setrange(o.dumped, r.u.range.first, r.u.range.last);
+			break;
+		case R_INODE:
+			if (!mapsdone++)
+				putmaps(&o);
+			if (o.curtype != 0)
+				endinode(&o);
+			if (!bm_isset(o.dumped, r.u.i.ino - 1))
+				die(BR_BADINPUT, "stdin: line %" PRIu64 ": inode "
+				    "%u is not in the dumped-inode map",
+				    rr.lineno, r.u.i.ino);
+			startinode(&o, &r.u.i);
+			break;
+		case R_DATA:
+		case R_EXT:
+			addrun(&o, r.u.run.ino, r.u.run.run.off,
+			    r.u.run.run.frag, r.u.run.run.len);
+			break;
+		case R_LINK:
+			putlink(&o, r.u.str.bytes, r.u.str.len);
+			break;
+		case R_NAME:
+			break;
+		case R_END:
+			if (!mapsdone++)
+				putmaps(&o);
+			if (o.curtype != 0)
+				endinode(&o);
+			upstream = r.u.end.errors;
+			memset(&o.sp.i, 0, sizeof(o.sp.i));
+			memset(o.sp.addr, 0, sizeof(o.sp.addr));
+			o.sp.count = 0;
+			o.sp.inumber = o.maxino - 1;
+			puthead(&o, TS_END);
+			break;
+		}
+	}
+	if (n < 0)
+		die(BR_BADINPUT, "%s; the dump stream is incomplete (no TS_END)",
+		    rr.err);
+	flushout(&o);
+	if (o.errors > 0 || upstream > 0) {
+		warnmsg("%lu unreadable or damaged blocks here, %" PRIu64
+		    " errors reported by the scan; the dump is complete but "
+		    "not faithful", o.errors, upstream);
+		return BR_DAMAGED;
+	}
+	return BR_OK;
+}

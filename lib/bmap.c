@@ -1,0 +1,211 @@
+#include <stdint.h>
+#include <string.h>
+
+#include "bmap.h"
+#include "bytes.h"
+#include "msg.h"
+#include "xio.h"
+
+struct walk {
+	const struct ufs	*fs;
+	const struct dinode	*dp;
+	int			 ext;
+	unsigned char		*ibuf;
+	run_fn			 emit;
+	void			*arg;
+	unsigned long		*errors;
+	uint64_t		 size;		/* bytes to cover */
+	uint64_t		 nblk;		/* logical blocks to cover */
+	uint64_t		 lbn;		/* next logical block */
+	int64_t			 allocated;	/* fragments met so far */
+	struct run		 pend;
+	int			 havepend;
+	int			 stop;		/* emit's nonzero result */
+};
+
+static const char *
+area(const struct walk *w)
+{
+	return w->ext ? "extended-attribute block" : "block";
+}
+
+static void
+add(struct walk *w, uint64_t off, int64_t frag, uint64_t len)
+{
+	struct run *p = &w->pend;
+	int fsize = w->fs->fsize;
+
+	if (w->stop || len == 0)
+		return;
+	if (w->havepend && p->off + p->len == off &&
+	    ((p->frag == 0 && frag == 0) ||
+	    (p->frag != 0 && frag != 0 && p->len % (uint64_t)fsize == 0 &&
+	    p->frag + (int64_t)(p->len / (uint64_t)fsize) == frag))) {
+		p->len += len;
+		return;
+	}
+	if (w->havepend)
+		w->stop = w->emit(w->arg, p);
+	p->off = off;
+	p->frag = frag;
+	p->len = len;
+	w->havepend = 1;
+}
+
+/*
+ * Is a pointer to nfrags fragments at addr plausible?  Full blocks sit on
+ * block boundaries; a tail of fragments stays inside one block.
+ */
+static int
+goodaddr(const struct walk *w, int64_t addr, int nfrags)
+{
+	const struct ufs *fs = w->fs;
+
+	if (addr <= 0 || addr > fs->size - nfrags)
+		return 0;
+	if (nfrags == fs->frag)
+		return addr % fs->frag == 0;
+	return addr % fs->frag + nfrags <= fs->frag;
+}
+
+/* Has the map claimed more space than the file system has? */
+static int
+toomuch(struct walk *w, int nfrags)
+{
+	w->allocated += nfrags;
+	if (w->allocated <= w->fs->size)
+		return 0;
+	warnmsg("%s: inode %u: block map claims more than the file system's "
+	    "%lld fragments; the rest is dumped as a hole", w->fs->dev,
+	    w->dp->ino, (long long)w->fs->size);
+	(*w->errors)++;
+	return 1;
+}
+
+/* Logical block w->lbn, mapped to addr (0: a hole). */
+static void
+piece(struct walk *w, int64_t addr)
+{
+	const struct ufs *fs = w->fs;
+	uint64_t off = w->lbn << fs->bshift;
+	uint64_t len = w->size - off;
+	int nfrags;
+
+	if (len > (uint64_t)fs->bsize)
+		len = (uint64_t)fs->bsize;
+	/* Only a file's last direct block may be a run of fragments. */
+	nfrags = w->lbn < UFS_NDADDR ?
+	    (int)((len + (uint64_t)fs->fsize - 1) >> fs->fshift) : fs->frag;
+	if (addr != 0 && !goodaddr(w, addr, nfrags)) {
+		warnmsg("%s: inode %u: %s %llu at fragment %lld lies outside "
+		    "the file system (%lld fragments); dumped as zeros",
+		    fs->dev, w->dp->ino, area(w), (unsigned long long)w->lbn,
+		    (long long)addr, (long long)fs->size);
+		(*w->errors)++;
+		addr = 0;
+	}
+	if (addr != 0 && toomuch(w, nfrags)) {
+		w->lbn = w->nblk;
+		add(w, off, 0, w->size - off);
+		return;
+	}
+	add(w, off, addr, len);
+	w->lbn++;
+}
+
+/* A hole of up to span logical blocks starting at w->lbn. */
+static void
+hole(struct walk *w, uint64_t span)
+{
+	uint64_t off = w->lbn << w->fs->bshift;
+
+	if (span > w->nblk - w->lbn)
+		span = w->nblk - w->lbn;
+	w->lbn += span;
+	add(w, off, 0, w->lbn == w->nblk ? w->size - off :
+	    span << w->fs->bshift);
+}
+
+/* Indirect block addr at level (0: single), mapping span blocks. */
+static void
+indirect(struct walk *w, int64_t addr, int level, uint64_t span)
+{
+	const struct ufs *fs = w->fs;
+	unsigned char *buf = w->ibuf + (size_t)level * (size_t)fs->bsize;
+	uint64_t sub = span / (uint64_t)fs->nindir;
+	int i, wide = fs->ufs2 ? 8 : 4;
+	int64_t a;
+	ssize_t n;
+
+	if (addr == 0) {
+		hole(w, span);
+		return;
+	}
+	if (!goodaddr(w, addr, fs->frag)) {
+		warnmsg("%s: inode %u: indirect block at fragment %lld (level "
+		    "%d, logical block %llu) lies outside the file system; "
+		    "its blocks are dumped as zeros", fs->dev, w->dp->ino,
+		    (long long)addr, level + 1, (unsigned long long)w->lbn);
+		(*w->errors)++;
+		hole(w, span);
+		return;
+	}
+	if (toomuch(w, fs->frag)) {
+		hole(w, w->nblk - w->lbn);
+		return;
+	}
+	n = preadfull(fs->fd, buf, (size_t)fs->bsize, (off_t)addr * fs->fsize);
+	if (n != fs->bsize) {
+		if (n < 0)
+			warnmsg("%s: inode %u: indirect block at fragment %lld: "
+			    "read error; its blocks are dumped as zeros:",
+			    fs->dev, w->dp->ino, (long long)addr);
+		else
+			warnmsg("%s: inode %u: indirect block at fragment %lld: "
+			    "short read; its blocks are dumped as zeros",
+			    fs->dev, w->dp->ino, (long long)addr);
+		(*w->errors)++;
+		hole(w, span);
+		return;
+	}
+	for (i = 0; i < fs->nindir && w->lbn < w->nblk && !w->stop; i++) {
+		a = wide == 8 ? (int64_t)get64(buf + 8 * i, fs->be) :
+		    (int32_t)get32(buf + 4 * i, fs->be);
+		if (level == 0)
+			piece(w, a);
+		else
+			indirect(w, a, level - 1, sub);
+	}
+}
+
+int
+bmap_walk(const struct ufs *fs, const struct dinode *dp, int ext,
+    unsigned char *ibuf, run_fn emit, void *arg, unsigned long *errors)
+{
+	struct walk w;
+	const int64_t *ptr = ext ? dp->extb : dp->db;
+	int ndirect = ext ? UFS_NXADDR : UFS_NDADDR, i;
+	uint64_t span = 1;
+
+	memset(&w, 0, sizeof(w));
+	w.fs = fs;
+	w.dp = dp;
+	w.ext = ext;
+	w.ibuf = ibuf;
+	w.emit = emit;
+	w.arg = arg;
+	w.errors = errors;
+	w.size = ext ? dp->extsize : dp->size;
+	w.nblk = (w.size + (uint64_t)fs->bsize - 1) >> fs->bshift;
+	for (i = 0; i < ndirect && w.lbn < w.nblk && !w.stop; i++)
+		piece(&w, ptr[i]);
+	for (i = 0; !ext && i < UFS_NIADDR && w.lbn < w.nblk && !w.stop; i++) {
+		span *= (uint64_t)fs->nindir;
+		indirect(&w, dp->ib[i], i, span);
+	}
+	if (w.lbn < w.nblk && !w.stop)		/* beyond triple indirect */
+		hole(&w, w.nblk - w.lbn);
+	if (w.havepend && !w.stop)
+		w.stop = emit(arg, &w.pend);
+	return w.stop;
+}

@@ -1,0 +1,527 @@
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bytes.h"
+#include "msg.h"
+#include "ufs.h"
+#include "xio.h"
+
+/* Where the BSDs look for a superblock, in their order (SBLOCKSEARCH). */
+static const off_t sbsearch[] = { 65536, 8192, 0, 262144 };
+#define NSBSEARCH	(sizeof(sbsearch) / sizeof(sbsearch[0]))
+
+/* Superblock field offsets (struct fs). */
+#define SB_SBLKNO	8
+#define SB_CBLKNO	12
+#define SB_IBLKNO	16
+#define SB_DBLKNO	20
+#define SB_OLD_CGOFFSET	24
+#define SB_OLD_CGMASK	28
+#define SB_OLD_TIME	32
+#define SB_OLD_SIZE	36
+#define SB_NCG		44
+#define SB_BSIZE	48
+#define SB_FSIZE	52
+#define SB_FRAG		56
+#define SB_BSHIFT	80
+#define SB_FSHIFT	84
+#define SB_FRAGSHIFT	96
+#define SB_FSBTODB	100
+#define SB_SBSIZE	104
+#define SB_NINDIR	116
+#define SB_INOPB	120
+#define SB_ID		144
+#define SB_CGSIZE	160
+#define SB_IPG		184
+#define SB_FPG		188
+#define SB_OLD_FLAGS	211
+#define SB_FSMNT	212
+#define SB_VOLNAME	680
+#define SB_SBLOCKLOC	1000
+#define SB_TIME		1072
+#define SB_SIZE		1080
+#define SB_FLAGS	1312
+#define SB_MAXSYMLINKLEN 1320
+#define SB_INODEFMT	1324
+#define SB_MAGIC	1372
+#define SB_STRUCTSIZE	1376
+
+#define FS_FLAGS_UPDATED 0x80
+#define FS_44INODEFMT	2
+
+/* Cylinder group header offsets (struct cg). */
+#define CG_MAGIC_OFF	4
+#define CG_CGX		12
+#define CG_INITEDIBLK	120
+
+static int
+ispow2(int64_t v)
+{
+	return v > 0 && (v & (v - 1)) == 0;
+}
+
+static int
+log2i(int64_t v)
+{
+	int n = 0;
+
+	while (v > 1) {
+		v >>= 1;
+		n++;
+	}
+	return n;
+}
+
+static off_t
+devicesize(int fd)
+{
+	struct stat st;
+	off_t end;
+
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		return st.st_size;
+	end = lseek(fd, 0, SEEK_END);
+	return end > 0 ? end : 0;
+}
+
+/*
+ * Copy the fields we use out of a candidate superblock.  Returns 0, or -1
+ * after naming the first field that is out of its range.
+ */
+static int
+loadsb(struct ufs *fs, const unsigned char *sb, off_t loc)
+{
+	int be = fs->be;
+	int32_t sbsize, fragshift, fsbtodb, inopb, nindir;
+	const char *field = NULL;
+	long long bad = 0;
+	char range[96] = "";
+
+	sbsize = (int32_t)get32(sb + SB_SBSIZE, be);
+	fs->bsize = (int32_t)get32(sb + SB_BSIZE, be);
+	fs->fsize = (int32_t)get32(sb + SB_FSIZE, be);
+	fs->frag = (int32_t)get32(sb + SB_FRAG, be);
+	fs->bshift = (int32_t)get32(sb + SB_BSHIFT, be);
+	fs->fshift = (int32_t)get32(sb + SB_FSHIFT, be);
+	fragshift = (int32_t)get32(sb + SB_FRAGSHIFT, be);
+	fsbtodb = (int32_t)get32(sb + SB_FSBTODB, be);
+	nindir = (int32_t)get32(sb + SB_NINDIR, be);
+	inopb = (int32_t)get32(sb + SB_INOPB, be);
+	fs->ncg = get32(sb + SB_NCG, be);
+	fs->ipg = get32(sb + SB_IPG, be);
+	fs->fpg = (int32_t)get32(sb + SB_FPG, be);
+	fs->sblkno = (int32_t)get32(sb + SB_SBLKNO, be);
+	fs->cblkno = (int32_t)get32(sb + SB_CBLKNO, be);
+	fs->iblkno = (int32_t)get32(sb + SB_IBLKNO, be);
+	fs->dblkno = (int32_t)get32(sb + SB_DBLKNO, be);
+	fs->cgsize = (int32_t)get32(sb + SB_CGSIZE, be);
+	fs->maxsymlinklen = (int32_t)get32(sb + SB_MAXSYMLINKLEN, be);
+	fs->id[0] = get32(sb + SB_ID, be);
+	fs->id[1] = get32(sb + SB_ID + 4, be);
+	fs->dinsize = fs->ufs2 ? 256 : 128;
+	if (fs->ufs2) {
+		fs->size = (int64_t)get64(sb + SB_SIZE, be);
+		fs->time = (int64_t)get64(sb + SB_TIME, be);
+		fs->old_cgoffset = 0;
+		fs->old_cgmask = -1;
+		fs->flags = (int32_t)get32(sb + SB_FLAGS, be);
+		fs->oldinofmt = 0;
+	} else {
+		fs->size = (int32_t)get32(sb + SB_OLD_SIZE, be);
+		fs->time = (int32_t)get32(sb + SB_OLD_TIME, be);
+		fs->old_cgoffset = (int32_t)get32(sb + SB_OLD_CGOFFSET, be);
+		fs->old_cgmask = (int32_t)get32(sb + SB_OLD_CGMASK, be);
+		if (sb[SB_OLD_FLAGS] & FS_FLAGS_UPDATED)
+			fs->flags = (int32_t)get32(sb + SB_FLAGS, be);
+		else
+			fs->flags = sb[SB_OLD_FLAGS];
+		fs->oldinofmt = (int32_t)get32(sb + SB_INODEFMT, be) <
+		    FS_44INODEFMT;
+	}
+	memcpy(fs->volname, sb + SB_VOLNAME, 32);
+	fs->volname[32] = '\0';
+	memcpy(fs->fsmnt, sb + SB_FSMNT, 468);
+	fs->fsmnt[468] = '\0';
+
+#define CHECK(cond, name, val, fmt, ...) \
+	if (field == NULL && !(cond)) { \
+		field = name; \
+		bad = (long long)(val); \
+		snprintf(range, sizeof(range), fmt, __VA_ARGS__); \
+	}
+	CHECK(sbsize >= SB_STRUCTSIZE && sbsize <= SBLOCKSIZE, "fs_sbsize",
+	    sbsize, "from %d to %d", SB_STRUCTSIZE, SBLOCKSIZE);
+	CHECK(ispow2(fs->bsize) && fs->bsize >= MINBSIZE &&
+	    fs->bsize <= MAXBSIZE, "fs_bsize", fs->bsize,
+	    "a power of two from %d to %d", MINBSIZE, MAXBSIZE);
+	CHECK(ispow2(fs->fsize) && fs->fsize >= DEV_BSIZE &&
+	    fs->fsize <= fs->bsize && fs->bsize / fs->fsize <= 8, "fs_fsize",
+	    fs->fsize, "a power of two from %d to %d",
+	    fs->bsize / 8 > DEV_BSIZE ? fs->bsize / 8 : DEV_BSIZE, fs->bsize);
+	CHECK(fs->frag == fs->bsize / fs->fsize, "fs_frag", fs->frag,
+	    "fs_bsize / fs_fsize = %d", fs->bsize / fs->fsize);
+	CHECK(fs->bshift == log2i(fs->bsize), "fs_bshift", fs->bshift,
+	    "%d", log2i(fs->bsize));
+	CHECK(fs->fshift == log2i(fs->fsize), "fs_fshift", fs->fshift,
+	    "%d", log2i(fs->fsize));
+	CHECK(fragshift == log2i(fs->frag), "fs_fragshift", fragshift,
+	    "%d", log2i(fs->frag));
+	CHECK(fsbtodb == log2i(fs->fsize / DEV_BSIZE), "fs_fsbtodb", fsbtodb,
+	    "%d", log2i(fs->fsize / DEV_BSIZE));
+	CHECK(inopb == fs->bsize / fs->dinsize, "fs_inopb", inopb,
+	    "fs_bsize / %d = %d", fs->dinsize, fs->bsize / fs->dinsize);
+	CHECK(nindir == fs->bsize / (fs->ufs2 ? 8 : 4), "fs_nindir", nindir,
+	    "%d", fs->bsize / (fs->ufs2 ? 8 : 4));
+	CHECK(fs->ncg >= 1 && fs->ncg <= 0x7fffffff, "fs_ncg", fs->ncg,
+	    "from 1 to %d", 0x7fffffff);
+	CHECK(fs->ipg >= 1 && inopb > 0 && fs->ipg % (uint32_t)inopb == 0,
+	    "fs_ipg", fs->ipg, "a positive multiple of fs_inopb (%d)", inopb);
+	CHECK((uint64_t)fs->ncg * fs->ipg <= 0xffffffffu, "fs_ipg", fs->ipg,
+	    "at most %llu with %u cylinder groups",
+	    0xffffffffull / (fs->ncg ? fs->ncg : 1), fs->ncg);
+	CHECK(fs->fpg >= fs->frag && fs->fpg % fs->frag == 0, "fs_fpg",
+	    fs->fpg, "a positive multiple of fs_frag (%d)", fs->frag);
+	CHECK(fs->size > (int64_t)(fs->ncg - 1) * fs->fpg &&
+	    fs->size <= (int64_t)fs->ncg * fs->fpg, "fs_size", fs->size,
+	    "from %lld to %lld for %u cylinder groups of %d fragments",
+	    (long long)(fs->ncg - 1) * fs->fpg + 1,
+	    (long long)fs->ncg * fs->fpg, fs->ncg, fs->fpg);
+	CHECK(fs->sblkno >= 0 && fs->sblkno < fs->cblkno, "fs_sblkno",
+	    fs->sblkno, "below fs_cblkno (%d)", fs->cblkno);
+	CHECK(fs->cblkno < fs->iblkno, "fs_cblkno", fs->cblkno,
+	    "below fs_iblkno (%d)", fs->iblkno);
+	CHECK(fs->cgsize > CG_INITEDIBLK + 4 && fs->cgsize <= MAXBSIZE &&
+	    (int64_t)fs->cblkno * fs->fsize + fs->cgsize <=
+	    (int64_t)fs->iblkno * fs->fsize, "fs_cgsize", fs->cgsize,
+	    "from %d to %lld (the room before the inode blocks)",
+	    CG_INITEDIBLK + 8,
+	    ((long long)fs->iblkno - fs->cblkno) * fs->fsize);
+	CHECK(inopb > 0 && fs->iblkno + (int64_t)(fs->ipg / (uint32_t)inopb) *
+	    fs->frag <= fs->dblkno, "fs_dblkno", fs->dblkno,
+	    "at least fs_iblkno + inode blocks = %lld",
+	    (long long)fs->iblkno + (inopb > 0 ?
+	    (long long)(fs->ipg / (uint32_t)inopb) * fs->frag : 0));
+	CHECK(fs->dblkno <= fs->fpg, "fs_dblkno", fs->dblkno,
+	    "at most fs_fpg (%d)", fs->fpg);
+	CHECK(fs->maxsymlinklen >= 0 &&
+	    fs->maxsymlinklen <= (fs->ufs2 ? 120 : 60), "fs_maxsymlinklen",
+	    fs->maxsymlinklen, "from 0 to %d", fs->ufs2 ? 120 : 60);
+#undef CHECK
+	if (field != NULL) {
+		warnmsg("%s: superblock at byte %lld: %s is %lld, "
+		    "must be %s", fs->dev, (long long)loc, field, bad, range);
+		return -1;
+	}
+	fs->inopb = inopb;
+	fs->nindir = nindir;
+	fs->maxino = fs->ncg * fs->ipg;
+	if (ufs_cgstart(fs, fs->ncg - 1) + fs->dblkno > fs->size) {
+		warnmsg("%s: superblock at byte %lld: the last cylinder group "
+		    "starts beyond fs_size (%lld fragments)", fs->dev,
+		    (long long)loc, (long long)fs->size);
+		return -1;
+	}
+	if (fs->devsize > 0 && fs->size * fs->fsize > fs->devsize) {
+		warnmsg("%s: device holds %lld bytes but the file system is "
+		    "%lld bytes (fs_size %lld fragments of %d): truncated?",
+		    fs->dev, (long long)fs->devsize,
+		    (long long)(fs->size * fs->fsize), (long long)fs->size,
+		    fs->fsize);
+		return -1;
+	}
+	return 0;
+}
+
+/* Look for a superblock the way the BSDs do; 0 when one is loaded. */
+static int
+findsb(struct ufs *fs)
+{
+	unsigned char sb[SBLOCKSIZE];
+	char why[256] = "";
+	size_t i;
+	ssize_t n;
+	uint32_t magic;
+	int be;
+
+	for (i = 0; i < NSBSEARCH; i++) {
+		n = preadfull(fs->fd, sb, sizeof(sb), sbsearch[i]);
+		if (n < 0) {
+			warnmsg("%s: read at byte %lld:", fs->dev,
+			    (long long)sbsearch[i]);
+			return -1;
+		}
+		if (n < SB_STRUCTSIZE)
+			continue;
+		for (be = 0; be <= 1; be++) {
+			magic = get32(sb + SB_MAGIC, be);
+			if (magic == FS_UFS1_MAGIC || magic == FS_UFS2_MAGIC ||
+			    magic == FS_UFS2EA_MAGIC)
+				break;
+		}
+		if (be > 1)
+			continue;
+		fs->ufs2 = magic != FS_UFS1_MAGIC;
+		if (fs->ufs2 &&
+		    (off_t)get64(sb + SB_SBLOCKLOC, be) != sbsearch[i]) {
+			snprintf(why, sizeof(why), " (the UFS2 superblock at "
+			    "byte %lld is a copy: it says the superblock lives "
+			    "at byte %lld)", (long long)sbsearch[i],
+			    (long long)get64(sb + SB_SBLOCKLOC, be));
+			continue;
+		}
+		/* A UFS1 magic at 64 KiB is the first alternate of a
+		 * file system with 64 KiB blocks, never the superblock. */
+		if (!fs->ufs2 && sbsearch[i] == 65536)
+			continue;
+		fs->be = be;
+		fs->magic = magic;
+		fs->sblockloc = sbsearch[i];
+		return loadsb(fs, sb, sbsearch[i]);
+	}
+	warnmsg("%s: not a UFS1 or UFS2 file system: no superblock at byte "
+	    "65536, 8192, 0 or 262144%s", fs->dev, why);
+	return -1;
+}
+
+int
+ufs_open(struct ufs *fs, const char *dev)
+{
+	memset(fs, 0, sizeof(*fs));
+	fs->dev = dev;
+	fs->fd = open(dev, O_RDONLY);
+	if (fs->fd < 0) {
+		warnmsg("%s:", dev);
+		return -1;
+	}
+	fs->devsize = devicesize(fs->fd);
+	if (findsb(fs) != 0) {
+		close(fs->fd);
+		fs->fd = -1;
+		return -1;
+	}
+	return 0;
+}
+
+void
+ufs_close(struct ufs *fs)
+{
+	if (fs->fd >= 0)
+		close(fs->fd);
+	fs->fd = -1;
+}
+
+/* First fragment of cylinder group cg (cgstart in <ufs/ffs/fs.h>). */
+int64_t
+ufs_cgstart(const struct ufs *fs, uint32_t cg)
+{
+	int64_t base = (int64_t)fs->fpg * cg;
+
+	if (fs->ufs2)
+		return base;
+	return base + (int64_t)fs->old_cgoffset *
+	    (int64_t)(cg & ~(uint32_t)fs->old_cgmask);
+}
+
+/*
+ * Read the header of cylinder group cg into buf (fs->cgsize bytes).
+ * Returns -1 on a read error; a header that fails its checks is reported
+ * through ci->ok, with initediblk set to cover the whole group.
+ */
+int
+ufs_readcg(const struct ufs *fs, uint32_t cg, unsigned char *buf,
+    struct cginfo *ci)
+{
+	off_t off = (off_t)(ufs_cgstart(fs, cg) + fs->cblkno) * fs->fsize;
+	ssize_t n;
+	uint32_t init;
+
+	n = preadfull(fs->fd, buf, (size_t)fs->cgsize, off);
+	if (n != fs->cgsize) {
+		if (n >= 0)
+			errno = EIO;
+		return -1;
+	}
+	ci->ok = get32(buf + CG_MAGIC_OFF, fs->be) == CG_MAGIC &&
+	    get32(buf + CG_CGX, fs->be) == cg;
+	ci->initediblk = fs->ipg;
+	if (ci->ok && fs->ufs2) {
+		init = get32(buf + CG_INITEDIBLK, fs->be);
+		if (init <= fs->ipg)
+			ci->initediblk = init;
+		else
+			ci->ok = 0;
+	}
+	return 0;
+}
+
+/* Byte offset of inode ino on the device. */
+off_t
+ufs_inooff(const struct ufs *fs, uint32_t ino)
+{
+	uint32_t cg = ino / fs->ipg, rel = ino % fs->ipg;
+	int64_t frag;
+
+	frag = ufs_cgstart(fs, cg) + fs->iblkno +
+	    (int64_t)(rel / (uint32_t)fs->inopb) * fs->frag;
+	return (off_t)frag * fs->fsize +
+	    (off_t)(rel % (uint32_t)fs->inopb) * fs->dinsize;
+}
+
+void
+ufs_decode(const struct ufs *fs, const unsigned char *p, uint32_t ino,
+    struct dinode *dp)
+{
+	int be = fs->be, i;
+
+	memset(dp, 0, sizeof(*dp));
+	dp->ino = ino;
+	dp->mode = get16(p, be);
+	dp->nlink = (int16_t)get16(p + 2, be);
+	if (fs->ufs2) {
+		dp->uid = get32(p + 4, be);
+		dp->gid = get32(p + 8, be);
+		dp->size = get64(p + 16, be);
+		dp->blocks = get64(p + 24, be);
+		dp->atime = (int64_t)get64(p + 32, be);
+		dp->mtime = (int64_t)get64(p + 40, be);
+		dp->ctime = (int64_t)get64(p + 48, be);
+		dp->birthtime = (int64_t)get64(p + 56, be);
+		dp->mtimensec = (int32_t)get32(p + 64, be);
+		dp->atimensec = (int32_t)get32(p + 68, be);
+		dp->ctimensec = (int32_t)get32(p + 72, be);
+		dp->birthnsec = (int32_t)get32(p + 76, be);
+		dp->gen = get32(p + 80, be);
+		dp->flags = get32(p + 88, be);
+		dp->extsize = get32(p + 92, be);
+		for (i = 0; i < UFS_NXADDR; i++)
+			dp->extb[i] = (int64_t)get64(p + 96 + 8 * i, be);
+		for (i = 0; i < UFS_NDADDR; i++)
+			dp->db[i] = (int64_t)get64(p + 112 + 8 * i, be);
+		for (i = 0; i < UFS_NIADDR; i++)
+			dp->ib[i] = (int64_t)get64(p + 208 + 8 * i, be);
+		memcpy(dp->shortlink, p + 112, 120);
+		dp->rdev = (uint64_t)dp->db[0];
+	} else {
+		dp->size = get64(p + 8, be);
+		dp->atime = (int32_t)get32(p + 16, be);
+		dp->atimensec = (int32_t)get32(p + 20, be);
+		dp->mtime = (int32_t)get32(p + 24, be);
+		dp->mtimensec = (int32_t)get32(p + 28, be);
+		dp->ctime = (int32_t)get32(p + 32, be);
+		dp->ctimensec = (int32_t)get32(p + 36, be);
+		for (i = 0; i < UFS_NDADDR; i++)
+			dp->db[i] = (int32_t)get32(p + 40 + 4 * i, be);
+		for (i = 0; i < UFS_NIADDR; i++)
+			dp->ib[i] = (int32_t)get32(p + 88 + 4 * i, be);
+		dp->flags = get32(p + 100, be);
+		dp->blocks = (uint32_t)get32(p + 104, be);
+		dp->gen = get32(p + 108, be);
+		if (fs->oldinofmt) {
+			dp->uid = get16(p + 4, be);
+			dp->gid = get16(p + 6, be);
+		} else {
+			dp->uid = get32(p + 112, be);
+			dp->gid = get32(p + 116, be);
+		}
+		memcpy(dp->shortlink, p + 40, 60);
+		dp->rdev = (uint32_t)dp->db[0];
+	}
+}
+
+int
+ufs_validtype(uint16_t mode)
+{
+	switch (mode & UFS_IFMT) {
+	case UFS_IFIFO: case UFS_IFCHR: case UFS_IFDIR: case UFS_IFBLK:
+	case UFS_IFREG: case UFS_IFLNK: case UFS_IFSOCK:
+		return 1;
+	}
+	return 0;
+}
+
+char
+ufs_typechar(uint16_t mode)
+{
+	switch (mode & UFS_IFMT) {
+	case UFS_IFDIR:	return 'd';
+	case UFS_IFREG:	return 'f';
+	case UFS_IFLNK:	return 'l';
+	case UFS_IFCHR:	return 'c';
+	case UFS_IFBLK:	return 'b';
+	case UFS_IFIFO:	return 'p';
+	case UFS_IFSOCK: return 's';
+	case UFS_IFWHT:	return 'w';
+	}
+	return '?';
+}
+
+/* The largest size the block pointers of an inode can address. */
+static uint64_t
+maxfilesize(const struct ufs *fs)
+{
+	uint64_t blocks = UFS_NDADDR, per = 1, lim = UINT64_MAX >> 1;
+	int i;
+
+	for (i = 0; i < UFS_NIADDR; i++) {
+		per *= (uint64_t)fs->nindir;
+		blocks += per;
+	}
+	if (blocks > lim >> fs->bshift)
+		return lim;
+	return blocks << fs->bshift;
+}
+
+/* Is this symbolic link kept inside the inode? (dump's test) */
+int
+ufs_isshortlink(const struct ufs *fs, const struct dinode *dp)
+{
+	return (dp->mode & UFS_IFMT) == UFS_IFLNK && dp->size > 0 &&
+	    dp->size < (uint64_t)fs->maxsymlinklen;
+}
+
+/* 0 if an allocated inode looks usable; else -1 and a reason in *why. */
+int
+ufs_checkino(const struct ufs *fs, const struct dinode *dp, const char **why)
+{
+	if (!ufs_validtype(dp->mode)) {
+		*why = "unknown file type";
+		return -1;
+	}
+	if (dp->size > maxfilesize(fs)) {
+		*why = "size larger than the block pointers can address";
+		return -1;
+	}
+	if (dp->extsize > (uint32_t)UFS_NXADDR * (uint32_t)fs->bsize ||
+	    (!fs->ufs2 && dp->extsize != 0)) {
+		*why = "extended-attribute size beyond its two blocks";
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Read n inodes from start into buf with one read.  They must lie in one
+ * cylinder group, where inode blocks are contiguous.  Returns 0 or -1.
+ */
+int
+ufs_readinodes(const struct ufs *fs, uint32_t start, uint32_t n,
+    unsigned char *buf)
+{
+	size_t len = (size_t)n * (size_t)fs->dinsize;
+	ssize_t got;
+
+	got = preadfull(fs->fd, buf, len, ufs_inooff(fs, start));
+	if (got != (ssize_t)len) {
+		if (got >= 0)
+			errno = EIO;
+		return -1;
+	}
+	return 0;
+}

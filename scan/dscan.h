@@ -1,0 +1,43 @@
+/*
+ * dscan's state, shared by its passes: the file system, the inode maps
+ * and what the record stream will say about the dump.
+ */
+#ifndef DSCAN_H
+#define DSCAN_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ufs.h"
+
+/* Exit statuses, as in dscan(1). */
+#define DS_OK		0	/* the stream is complete and every inode read */
+#define DS_STARTUP	1	/* bad usage, or the device is unusable */
+#define DS_DAMAGED	2	/* complete, but damage was found and reported */
+#define DS_OUTPUT	3	/* the stream could not be written */
+
+struct scan {
+	struct ufs	 fs;
+	int		 level;
+	int		 honor;		/* nodump counts from this level on */
+	int64_t		 date, ddate;
+	const char	*label;
+	const char	*fsname;
+	unsigned char	*used;		/* allocated inodes (TS_CLRI) */
+	unsigned char	*dirs;		/* allocated directories */
+	unsigned char	*dump;		/* inodes to dump (TS_BITS) */
+	uint32_t	*inited;	/* initialised inodes per group */
+	uint64_t	 ninodes;	/* inodes to dump */
+	uint64_t	 estimate;	/* TP_BSIZE records to write */
+	unsigned long	 errors;
+	/* a window on the inode table, for ascending reads */
+	unsigned char	*ibuf;
+	uint32_t	 icap, ifirst, icount;
+	unsigned char	*indbuf;	/* indirect blocks, one per level */
+	FILE		*out;
+};
+
+int	scan_maps(struct scan *s);
+int	scan_emit(struct scan *s);
+
+#endif

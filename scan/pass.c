@@ -1,0 +1,351 @@
+/*
+ * The passes of dscan, after dump(8): pass I reads every inode and builds
+ * the maps; passes III and IV write the directories and then the other
+ * files in ascending inode order, with their block runs.
+ */
+#include <sys/types.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bitmap.h"
+#include "bmap.h"
+#include "bytes.h"
+#include "dscan.h"
+#include "msg.h"
+#include "rec.h"
+#include "str.h"
+
+#define TP_BSIZE	1024
+#define TP_NINDIR	512
+#define WINDOW		(1 << 20)	/* bytes of inodes per read */
+
+/*
+ * Point *raw at inode ino, reading a window of whole inode blocks when
+ * ino is not in the current one.  Returns 1, 0 for an inode beyond its
+ * group's initialised inodes, or -1 when its block cannot be read (the
+ * first failure in a window is reported).
+ */
+static int
+getraw(struct scan *s, uint32_t ino, const unsigned char **raw)
+{
+	const struct ufs *fs = &s->fs;
+	uint32_t cg = ino / fs->ipg, base = cg * fs->ipg;
+	uint32_t limit = base + s->inited[cg], start, n;
+	static int windowbad;
+
+	if (ino >= limit)
+		return 0;
+	if (ino < s->ifirst || ino >= s->ifirst + s->icount) {
+		start = ino - (ino - base) % (uint32_t)fs->inopb;
+		n = limit - start < s->icap ? limit - start : s->icap;
+		s->ifirst = start;
+		s->icount = n;
+		windowbad = ufs_readinodes(fs, start, n, s->ibuf) != 0;
+		if (windowbad) {
+			warnmsg("%s: inodes %u to %u (cylinder group %u): "
+			    "cannot read:", fs->dev, start, start + n - 1, cg);
+			s->errors++;
+		}
+	}
+	if (windowbad)
+		return -1;
+	*raw = s->ibuf + (size_t)(ino - s->ifirst) * (size_t)fs->dinsize;
+	return 1;
+}
+
+static int
+changedsince(const struct dinode *dp, int64_t t)
+{
+	return dp->mtime >= t || dp->ctime >= t;
+}
+
+static int
+wanttodump(const struct scan *s, const struct dinode *dp)
+{
+	if (s->level > 0 && !changedsince(dp, s->ddate))
+		return 0;
+	return s->level < s->honor || !(dp->flags & UF_NODUMP);
+}
+
+/* TP_BSIZE records (headers included) that dumping dp will write. */
+static uint64_t
+estimate(const struct ufs *fs, const struct dinode *dp)
+{
+	uint64_t span, data, held;
+	int type = dp->mode & UFS_IFMT;
+
+	if (type != UFS_IFREG && type != UFS_IFDIR && type != UFS_IFLNK)
+		return 1;
+	if (ufs_isshortlink(fs, dp))
+		return 2;
+	span = (dp->size + TP_BSIZE - 1) / TP_BSIZE +
+	    (dp->extsize + TP_BSIZE - 1) / TP_BSIZE;
+	held = dp->blocks * DEV_BSIZE / TP_BSIZE;
+	data = span < held ? span : held;
+	return data + (span + TP_NINDIR - 1) / TP_NINDIR + (span == 0);
+}
+
+static void
+readgroups(struct scan *s)
+{
+	const struct ufs *fs = &s->fs;
+	unsigned char *cgbuf = malloc((size_t)fs->cgsize);
+	struct cginfo ci;
+	uint32_t cg;
+
+	if (cgbuf == NULL)
+		die(DS_STARTUP, "out of memory");
+	for (cg = 0; cg < fs->ncg; cg++) {
+		if (ufs_readcg(fs, cg, cgbuf, &ci) != 0) {
+			warnmsg("%s: cylinder group %u: cannot read its header:",
+			    fs->dev, cg);
+			s->errors++;
+			ci.initediblk = fs->ipg;
+		} else if (!ci.ok) {
+			warnmsg("%s: cylinder group %u: bad header (magic or "
+			    "index); reading all its %u inodes", fs->dev, cg,
+			    fs->ipg);
+			s->errors++;
+		}
+		s->inited[cg] = ci.initediblk;
+	}
+	free(cgbuf);
+}
+
+/* Pass I: which inodes are in use, which are directories, which to dump. */
+int
+scan_maps(struct scan *s)
+{
+	const struct ufs *fs = &s->fs;
+	const unsigned char *raw;
+	const char *why;
+	struct dinode di;
+	uint32_t ino;
+	int r;
+
+	s->used = bm_new(fs->maxino);
+	s->dirs = bm_new(fs->maxino);
+	s->dump = bm_new(fs->maxino);
+	s->inited = calloc(fs->ncg, sizeof(*s->inited));
+	s->icap = (uint32_t)(WINDOW / fs->dinsize);
+	s->icap -= s->icap % (uint32_t)fs->inopb;
+	if (s->icap == 0)
+		s->icap = (uint32_t)fs->inopb;
+	s->ibuf = malloc((size_t)s->icap * (size_t)fs->dinsize);
+	s->indbuf = malloc((size_t)UFS_NIADDR * (size_t)fs->bsize);
+	if (s->used == NULL || s->dirs == NULL || s->dump == NULL ||
+	    s->inited == NULL || s->ibuf == NULL || s->indbuf == NULL)
+		die(DS_STARTUP, "out of memory for %u inodes", fs->maxino);
+	readgroups(s);
+	for (ino = UFS_ROOTINO; ino < fs->maxino; ino++) {
+		if ((r = getraw(s, ino, &raw)) <= 0) {
+			if (r == 0)	/* skip the rest of the group */
+				ino = (ino / fs->ipg + 1) * fs->ipg - 1;
+			continue;
+		}
+		if ((get16(raw, fs->be) & UFS_IFMT) == 0)
+			continue;
+		ufs_decode(fs, raw, ino, &di);
+		if (ufs_checkino(fs, &di, &why) != 0) {
+			warnmsg("%s: inode %u: %s (mode 0%o, size %llu); not "
+			    "dumped", fs->dev, ino, why, di.mode,
+			    (unsigned long long)di.size);
+			s->errors++;
+			continue;
+		}
+		bm_set(s->used, ino);
+		if ((di.mode & UFS_IFMT) == UFS_IFDIR)
+			bm_set(s->dirs, ino);
+		if (wanttodump(s, &di) || ino == UFS_ROOTINO) {
+			bm_set(s->dump, ino);
+			s->ninodes++;
+			s->estimate += estimate(fs, &di);
+		}
+	}
+	if (!bm_isset(s->dirs, UFS_ROOTINO)) {
+		warnmsg("%s: the root inode %d is not a directory: nothing "
+		    "restore could read", fs->dev, UFS_ROOTINO);
+		return -1;
+	}
+	/* TS_TAPE, the two maps with their headers, and TS_END. */
+	s->estimate += 4 + 2 * (((uint64_t)fs->maxino + 8191) / 8192);
+	return 0;
+}
+
+static void
+putmap(FILE *out, enum rectype t, const unsigned char *m, uint32_t n)
+{
+	uint64_t a = 0, b;
+
+	for (;;) {
+		a = bm_next(m, a, n);
+		if (a >= n)
+			break;
+		for (b = a; b + 1 < n && bm_isset(m, b + 1); b++)
+			continue;
+		rec_put_range(out, t, (uint32_t)a, (uint32_t)b);
+		a = b + 1;
+	}
+}
+
+struct runout {
+	FILE		*out;
+	enum rectype	 type;
+	uint32_t	 ino;
+};
+
+static int
+putrun(void *arg, const struct run *r)
+{
+	struct runout *ro = arg;
+
+	rec_put_run(ro->out, ro->type, ro->ino, r);
+	return 0;
+}
+
+static void
+settime(struct rec_time *t, int64_t sec, int32_t nsec)
+{
+	t->sec = sec;
+	t->nsec = nsec;
+}
+
+/* Passes III and IV: one inode, as it is now. Returns 1 if written. */
+static int
+emitino(struct scan *s, uint32_t ino, int wantdir)
+{
+	const struct ufs *fs = &s->fs;
+	const unsigned char *raw;
+	struct rec_inode ri;
+	struct runout ro;
+	struct dinode di;
+	const char *why;
+	int type, isdir;
+
+	if (getraw(s, ino, &raw) <= 0) {
+		warnmsg("%s: inode %u: unreadable; not dumped", fs->dev, ino);
+		s->errors++;
+		return 0;
+	}
+	ufs_decode(fs, raw, ino, &di);
+	type = di.mode & UFS_IFMT;
+	isdir = type == UFS_IFDIR;
+	if (type == 0) {
+		warnmsg("%s: inode %u was freed during the dump; not dumped",
+		    fs->dev, ino);
+		return 0;
+	}
+	if (isdir != wantdir) {
+		warnmsg("%s: inode %u changed type during the dump; not dumped",
+		    fs->dev, ino);
+		return 0;
+	}
+	if (ufs_checkino(fs, &di, &why) != 0) {
+		warnmsg("%s: inode %u: %s (mode 0%o); not dumped", fs->dev,
+		    ino, why, di.mode);
+		s->errors++;
+		return 0;
+	}
+	if (ufs_isshortlink(fs, &di) &&
+	    memchr(di.shortlink, '\0', (size_t)di.size) != NULL) {
+		warnmsg("%s: inode %u: symbolic link target holds a NUL byte; "
+		    "not dumped", fs->dev, ino);
+		s->errors++;
+		return 0;
+	}
+	/* dump(8) writes a snapshot as an empty file. */
+	if (di.flags & SF_SNAPSHOT) {
+		di.size = 0;
+		di.flags &= ~(uint32_t)SF_SNAPSHOT;
+	}
+	if (type != UFS_IFREG && type != UFS_IFDIR && type != UFS_IFLNK)
+		di.size = 0;
+	memset(&ri, 0, sizeof(ri));
+	ri.ino = ino;
+	ri.type = ufs_typechar(di.mode);
+	ri.mode = di.mode;
+	ri.nlink = di.nlink;
+	ri.uid = di.uid;
+	ri.gid = di.gid;
+	ri.size = di.size;
+	ri.blocks = di.blocks;
+	settime(&ri.atime, di.atime, di.atimensec);
+	settime(&ri.mtime, di.mtime, di.mtimensec);
+	settime(&ri.ctime, di.ctime, di.ctimensec);
+	settime(&ri.birthtime, di.birthtime, di.birthnsec);
+	ri.flags = di.flags;
+	ri.gen = di.gen;
+	ri.rdev = (type == UFS_IFCHR || type == UFS_IFBLK) ? di.rdev : 0;
+	ri.extsize = di.extsize;
+	rec_put_inode(s->out, &ri);
+
+	ro.out = s->out;
+	ro.ino = ino;
+	if (ufs_isshortlink(fs, &di)) {
+		rec_put_str(s->out, R_LINK, ino, di.shortlink, (size_t)di.size);
+	} else if (di.size > 0) {
+		ro.type = R_DATA;
+		bmap_walk(fs, &di, 0, s->indbuf, putrun, &ro, &s->errors);
+	}
+	if (di.extsize > 0) {
+		ro.type = R_EXT;
+		bmap_walk(fs, &di, 1, s->indbuf, putrun, &ro, &s->errors);
+	}
+	return 1;
+}
+
+/* Write the whole record stream. Returns 0, or -1 on an output error. */
+int
+scan_emit(struct scan *s)
+{
+	const struct ufs *fs = &s->fs;
+	struct rec_header h;
+	uint64_t ino, written = 0;
+	int pass;
+
+	memset(&h, 0, sizeof(h));
+	strcopy(h.dev, sizeof(h.dev), fs->dev);
+	h.ufs2 = fs->ufs2;
+	h.be = fs->be;
+	h.oldinofmt = fs->oldinofmt;
+	h.sblock = fs->sblockloc;
+	h.bsize = fs->bsize;
+	h.fsize = fs->fsize;
+	h.ncg = fs->ncg;
+	h.ipg = fs->ipg;
+	h.maxino = fs->maxino;
+	h.fssize = fs->size;
+	h.fsid[0] = fs->id[0];
+	h.fsid[1] = fs->id[1];
+	h.level = s->level;
+	h.date = s->date;
+	h.ddate = s->ddate;
+	strcopy(h.label, sizeof(h.label), s->label);
+	strcopy(h.fsname, sizeof(h.fsname), s->fsname);
+	if (gethostname(h.host, sizeof(h.host) - 1) != 0)
+		snprintf(h.host, sizeof(h.host), "unknown");
+	h.inodes = s->ninodes;
+	h.blocks = s->estimate;
+	rec_put_header(s->out, &h);
+	putmap(s->out, R_USED, s->used, fs->maxino);
+	putmap(s->out, R_DUMPED, s->dump, fs->maxino);
+	for (pass = 1; pass >= 0; pass--) {
+		ino = 0;
+		while ((ino = bm_next(s->dump, ino + 1, fs->maxino)) <
+		    fs->maxino) {
+			if (bm_isset(s->dirs, ino) == pass)
+				written += (uint64_t)emitino(s, (uint32_t)ino,
+				    pass);
+			if (ferror(s->out))
+				return -1;
+		}
+	}
+	rec_put_end(s->out, written, s->errors);
+	if (fflush(s->out) != 0 || ferror(s->out))
+		return -1;
+	return 0;
+}
