@@ -13,10 +13,10 @@ LDFLAGS =
 LDLIBS =
 AR = ar
 
-LIBHDR = lib/bitmap.h lib/bmap.h lib/bytes.h lib/esc.h lib/msg.h lib/num.h \
-	lib/rec.h lib/spcl.h lib/str.h lib/ufs.h lib/xio.h
-LIBOBJ = lib/bmap.o lib/esc.o lib/msg.o lib/num.o lib/rec.o lib/spcl.o \
-	lib/ufs.o lib/xio.o
+LIBHDR = lib/bitmap.h lib/bmap.h lib/bytes.h lib/dumpdates.h lib/esc.h \
+	lib/msg.h lib/num.h lib/rec.h lib/spcl.h lib/str.h lib/ufs.h lib/xio.h
+LIBOBJ = lib/bmap.o lib/dumpdates.o lib/esc.o lib/msg.o lib/num.o lib/rec.o \
+	lib/spcl.o lib/ufs.o lib/xio.o
 SCANOBJ = scan/dscan.o scan/pass.o
 BLKOBJ = blkread/dblkread.o
 TAPEOBJ = tapewr/dtapewr.o tapewr/ring.o
@@ -52,9 +52,21 @@ bin/dtapewr: $(TAPEOBJ) lib/libdump.a
 bin/ddate: $(DDATEOBJ) lib/libdump.a
 	$(CC) $(LDFLAGS) -o $@ $(DDATEOBJ) lib/libdump.a $(LDLIBS)
 
+# Test tools: built by "make check", never installed.
+TOOLS = t/tools/bin/fsdesc t/tools/bin/dumpinfo
+tools: $(TOOLS)
+
+t/tools/bin/fsdesc: t/tools/fsdesc.c lib/libdump.a
+	mkdir -p t/tools/bin
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ t/tools/fsdesc.c lib/libdump.a
+
+t/tools/bin/dumpinfo: t/tools/dumpinfo.c lib/libdump.a
+	mkdir -p t/tools/bin
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ t/tools/dumpinfo.c lib/libdump.a
+
 # The test suite: bats files under t/, run by t/check (installs what it
 # can with apt-get and says what is missing otherwise).
-check: all
+check: all tools
 	sh t/check
 
 # Build a small image from a built-in tree, dump it, list it back.
@@ -74,4 +86,4 @@ clean:
 	    $(TAPEOBJ) $(DDATEOBJ)
 	rm -rf t/tools/bin
 
-.PHONY: all check demo install clean
+.PHONY: all check demo install clean tools

@@ -21,7 +21,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: dscan [-L label] [-l level] [-N name] "
-	    "special\n");
+	    "[-t date] special\n");
 	exit(DS_STARTUP);
 }
 
@@ -35,7 +35,8 @@ main(int argc, char *argv[])
 	setprogname_(argv[0]);
 	s.label = "none";
 	s.honor = 1;
-	while ((ch = getopt(argc, argv, "L:l:N:")) != -1) {
+	s.date = (int64_t)time(NULL);
+	while ((ch = getopt(argc, argv, "L:l:N:t:")) != -1) {
 		switch (ch) {
 		case 'L':
 			if (strlen(optarg) > REC_LABELMAX)
@@ -52,6 +53,9 @@ main(int argc, char *argv[])
 				    "bytes", REC_NAMEMAX);
 			s.fsname = optarg;
 			break;
+		case 't':
+			s.date = numarg(optarg, "-t", 0, INT64_MAX);
+			break;
 		default:
 			usage();
 		}
@@ -62,7 +66,6 @@ main(int argc, char *argv[])
 		usage();
 	if (s.fsname == NULL)
 		s.fsname = argv[0];
-	s.date = (int64_t)time(NULL);
 	s.ddate = 0;
 	s.out = stdout;
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));

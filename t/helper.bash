@@ -1,0 +1,155 @@
+# Shared by the bats files: where things are, how to build images, run
+# dumps, restore them and compare trees.
+
+bats_require_minimum_version 1.5.0
+
+TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+PATH="$TOP/bin:$TOP/t/tools/bin:$PATH"
+FIXTURES=${FIXTURES:-$TOP/../shared/fixtures}
+export PATH FIXTURES
+
+# The lines restore(8) may print on stderr in a good run: Linux restore
+# announces each FreeBSD UFS2-layout dump, and cannot open /dev/tty when
+# it has none.
+RESTORE_OK='^(Converting to new file system format\.|restore: cannot open /dev/tty: No such device or address)$'
+
+# fixture NAME: decompress a fixture image into the test's scratch space.
+fixture() {
+	local img="$BATS_TEST_TMPDIR/${1%.gz}"
+	[ -f "$img" ] || gzip -dc "$FIXTURES/$1" >"$img"
+	echo "$img"
+}
+
+# mkimage DIR IMAGE VERSION BSIZE FSIZE [makefs options]: an image of
+# the tree with room to spare.  makefs alone sizes the inode table too
+# tightly for big blocks and many files, so give it the size and the
+# bytes per inode.
+mkimage() {
+	local dir=$1 img=$2 ver=$3 bs=$4 fs=$5 n bytes size
+	shift 5
+	n=$(find "$dir" | wc -l)
+	bytes=$(du -s --apparent-size -B1 "$dir" | cut -f1)
+	size=$(((bytes + n * fs) * 3 / 2 + n * 512 + 64 * bs))
+	makefs -t ffs -M "$size" \
+	    -o "version=$ver,bsize=$bs,fsize=$fs,density=$((size / (2 * n + 64)))" \
+	    "$@" "$img" "$dir" >"$BATS_TEST_TMPDIR/makefs.out" 2>&1 || {
+		cat "$BATS_TEST_TMPDIR/makefs.out" >&2
+		return 1
+	}
+}
+
+# restore_into DUMPFILE DIR [restore options]: extract everything into an
+# empty DIR; fail on a non-zero exit or any unexpected stderr line.
+restore_into() {
+	local dumpfile=$1 dir=$2 err
+	shift 2
+	mkdir -p "$dir"
+	err="$BATS_TEST_TMPDIR/restore.err"
+	(cd "$dir" && restore -xaof "$dumpfile" "$@" </dev/null) \
+	    >"$BATS_TEST_TMPDIR/restore.out" 2>"$err" || {
+		echo "restore exited $?:" >&2
+		cat "$err" >&2
+		return 1
+	}
+	if grep -Ev "$RESTORE_OK" "$err" >&2; then
+		echo "restore complained (above)" >&2
+		return 1
+	fi
+}
+
+# same_tree A B [fsdesc options]: the two trees agree in everything a
+# restore gives back; on a difference, show it.
+same_tree() {
+	local a=$1 b=$2
+	shift 2
+	fsdesc "$@" "$a" >"$BATS_TEST_TMPDIR/want" || return 1
+	fsdesc "$@" "$b" >"$BATS_TEST_TMPDIR/got" || return 1
+	diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got" >&2
+}
+
+# bigfile PATH SIZE: SIZE bytes of pseudo-random data (fast and
+# reproducible enough for comparisons).
+bigfile() {
+	head -c "$2" /dev/urandom >"$1"
+}
+
+# mktree DIR BSIZE FSIZE VERSION: the tree of the round-trip tests, with
+# file sizes at the boundaries of this geometry.
+mktree() {
+	local d=$1 bs=$2 fs=$3 ver=$4 nindir s i sym
+	mkdir -p "$d"
+	nindir=$((bs / (ver == 1 ? 4 : 8)))
+
+	# sizes at every boundary of the block map
+	mkdir "$d/sizes"
+	: >"$d/sizes/empty"
+	for s in 1 $((fs - 1)) "$fs" $((fs + 1)) $((bs - 1)) "$bs" $((bs + 1)) \
+	    $((12 * bs - 1)) $((12 * bs)) $((12 * bs + 1)); do
+		bigfile "$d/sizes/s$s" "$s"
+	done
+	s=$(((12 + nindir) * bs))
+	if [ "$s" -le $((16 * 1024 * 1024)) ]; then
+		for s in $((s - 1)) "$s" $((s + 1)); do
+			bigfile "$d/sizes/d$s" "$s"
+		done
+	fi
+
+	# types, modes and owners
+	mkdir "$d/types"
+	echo hello >"$d/types/file"
+	mkfifo "$d/types/fifo"
+	mknod "$d/types/chr" c 4 5
+	mknod "$d/types/blk" b 8 1
+	mknod "$d/types/bigdev" c 240 65536
+	ln "$d/types/file" "$d/types/hardlink"
+	mkdir "$d/types/sub"
+	ln "$d/types/file" "$d/types/sub/third link"
+	echo suid >"$d/types/setuid"
+	chmod 4755 "$d/types/setuid"
+	echo sgid >"$d/types/setgid"
+	chmod 2711 "$d/types/setgid"
+	mkdir "$d/types/sticky"
+	chmod 1777 "$d/types/sticky"
+	echo none >"$d/types/nomode"
+	chmod 0 "$d/types/nomode"
+	echo owned >"$d/types/owned"
+	chown 1234:5678 "$d/types/owned"
+	echo big >"$d/types/bigid"
+	chown 100000:4000000000 "$d/types/bigid"
+	mkdir "$d/types/emptydir"
+	chown 65534:65534 "$d/types/emptydir"
+	touch -d '1985-07-13 12:00:00' "$d/types/file"
+	touch -d '2037-12-31 23:59:59' "$d/types/owned"
+
+	# symbolic links: short, at the edge of the inode, long, odd bytes
+	mkdir "$d/links"
+	ln -s file "$d/links/short"
+	for i in 59 60 61 119 120 121 1023; do
+		sym=$(printf "%${i}s" "" | tr ' ' x)
+		ln -s "$sym" "$d/links/len$i"
+	done
+	ln -s "a target with spaces/and a	tab" "$d/links/spaced"
+	ln -s ../types/file "$d/links/relative"
+
+	# names
+	mkdir "$d/names"
+	echo a >"$d/names/with space"
+	echo b >"$d/names/tab	inside"
+	echo c >"$d/names/new
+line"
+	echo d >"$d/names/ünïcödé ✓ 日本"
+	echo e >"$d/names/$(printf "%254s" "" | tr " " n)"
+	echo f >"$d/names/back\\slash"
+
+	# deep nesting
+	s="$d/deep"
+	for i in $(seq 1 40); do
+		s="$s/level$i"
+	done
+	mkdir -p "$s"
+	echo bottom >"$s/file"
+
+	# a big directory
+	mkdir "$d/many"
+	(cd "$d/many" && seq -f 'entry%05g' 1 5000 | xargs touch)
+}
