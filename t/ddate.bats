@@ -1,0 +1,426 @@
+#!/usr/bin/env bats
+# ddate(8): lookups, updates and the -W/-w lists of /etc/dumpdates.
+# shellcheck disable=SC2154 # run --separate-stderr sets $stderr
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+	DDATE="$BATS_TEST_DIRNAME/../bin/ddate"
+	export TZ=UTC
+	# A directory of its own: bats keeps files in $BATS_TEST_TMPDIR.
+	W="$BATS_TEST_TMPDIR/w"
+	mkdir "$W"
+	D="$W/dumpdates"
+}
+
+# The file every lookup test reads: several levels of one device, in no
+# particular order, and devices whose names share its prefix.
+lookupfile() {
+	cat >"$D" <<'EOF'
+/dev/ada0p2 0 Sat Nov 14 06:00:00 2026
+/dev/ada0p2 1 Sun Nov 22 06:00:00 2026
+/dev/ada0p2 0 Sat Nov 21 06:00:00 2026
+/dev/ada0p2 3 Mon Nov 23 06:00:00 2026
+/dev/ada0p3 0 Tue Nov 24 06:00:00 2026
+/dev/ada0p20 0 Wed Nov 25 06:00:00 2026
+EOF
+}
+
+# bad CONTENT MESSAGE: the file is refused with MESSAGE and status 2.
+bad() {
+	printf '%b' "$1" >"$D"
+	run -2 --separate-stderr "$DDATE" -D "$D" -l 1 /dev/ada0p2
+	[ "$output" = "" ]
+	[ "$stderr" = "ddate: $D: $2" ]
+}
+
+# The files in the scratch directory, one a line.
+files() {
+	(cd "$W" && ls -A)
+}
+
+@test "the lookup takes the newest date among lower levels of the same device" {
+	lookupfile
+	run -0 "$DDATE" -D "$D" -l 1 /dev/ada0p2
+	[ "$output" = "1795240800 Sat Nov 21 06:00:00 2026" ]
+	run -0 "$DDATE" -D "$D" -l 2 /dev/ada0p2
+	[ "$output" = "1795327200 Sun Nov 22 06:00:00 2026" ]
+	run -0 "$DDATE" -D "$D" -l 3 /dev/ada0p2
+	[ "$output" = "1795327200 Sun Nov 22 06:00:00 2026" ]
+	run -0 "$DDATE" -D "$D" -l 9 /dev/ada0p2
+	[ "$output" = "1795413600 Mon Nov 23 06:00:00 2026" ]
+	run -0 "$DDATE" -D "$D" -l 1 /dev/ada0p3
+	[ "$output" = "1795500000 Tue Nov 24 06:00:00 2026" ]
+}
+
+@test "a level 0 dump, or a device without lower levels, starts from the epoch" {
+	lookupfile
+	run -0 --separate-stderr "$DDATE" -D "$D" -l 0 /dev/ada0p2
+	[ "$output" = "0 the epoch" ]
+	[ "$stderr" = "" ]
+	run -0 "$DDATE" -D "$D" -l 5 /dev/ada0p
+	[ "$output" = "0 the epoch" ]
+	run -0 "$DDATE" -D "$D" -l 5 /dev/ada0p4
+	[ "$output" = "0 the epoch" ]
+}
+
+@test "a missing file means no previous dumps, with a warning, and is not created" {
+	run -0 --separate-stderr "$DDATE" -D "$D" -l 3 /dev/ada0p2
+	[ "$output" = "0 the epoch" ]
+	[ "$stderr" = "ddate: $D: no such file: no previous dumps" ]
+	[ "$(files)" = "" ]
+}
+
+@test "the lookup prints dates in local time" {
+	lookupfile
+	TZ=EST5 run -0 "$DDATE" -D "$D" -l 2 /dev/ada0p2
+	[ "$output" = "1795345200 Sun Nov 22 06:00:00 2026" ]
+}
+
+@test "the column layouts of FreeBSD, NetBSD, OpenBSD, DragonFly and Linux all read" {
+	{
+		printf '%-53s %d %s\n' /dev/ada0p2 0 'Sat Nov 21 06:00:00 2026'
+		printf '%-16s %c %s\n' /dev/wd0a 0 'Sun Nov 22 06:00:00 2026'
+		printf '%-18s %c %s\n' /dev/sd0a 0 'Mon Nov 23 06:00:00 2026'
+		printf '%-32s %c %s\n' /dev/da0s1a 0 'Tue Nov 24 06:00:00 2026'
+		printf '%s %d %s\n' /dev/sda1 0 'Wed Nov 25 06:00:00 2026 +0100'
+		printf '%s %d %s\n' /dev/sda2 0 'Sat Nov 21 06:00:00 2026 -0130'
+		printf '%s %d %s\n' /dev/sda3 0 'Sat Nov 21 06:00:00 2026 +0000'
+		printf '\t/dev/tab\t0\tSun\tNov\t 1\t6:0:0\t2026\t \n'
+		printf '/dev/last 0 Sat Nov 21 06:00:00 2026'
+	} >"$D"
+	run -0 "$DDATE" -D "$D" -l 1 /dev/ada0p2
+	[ "$output" = "1795240800 Sat Nov 21 06:00:00 2026" ]
+	run -0 "$DDATE" -D "$D" -l 1 /dev/wd0a
+	[ "$output" = "1795327200 Sun Nov 22 06:00:00 2026" ]
+	run -0 "$DDATE" -D "$D" -l 1 /dev/sd0a
+	[ "$output" = "1795413600 Mon Nov 23 06:00:00 2026" ]
+	run -0 "$DDATE" -D "$D" -l 1 /dev/da0s1a
+	[ "$output" = "1795500000 Tue Nov 24 06:00:00 2026" ]
+	run -0 "$DDATE" -D "$D" -l 1 /dev/sda1
+	[ "$output" = "1795582800 Wed Nov 25 05:00:00 2026" ]
+	run -0 "$DDATE" -D "$D" -l 1 /dev/sda2
+	[ "$output" = "1795246200 Sat Nov 21 07:30:00 2026" ]
+	run -0 "$DDATE" -D "$D" -l 1 /dev/sda3
+	[ "$output" = "1795240800 Sat Nov 21 06:00:00 2026" ]
+	run -0 "$DDATE" -D "$D" -l 1 /dev/tab
+	[ "$output" = "1793512800 Sun Nov  1 06:00:00 2026" ]
+	run -0 "$DDATE" -D "$D" -l 1 /dev/last
+	[ "$output" = "1795240800 Sat Nov 21 06:00:00 2026" ]
+}
+
+@test "a date with an offset is read in that offset, one without in local time" {
+	printf '%s\n' '/dev/a 0 Sat Nov 21 06:00:00 2026' \
+	    '/dev/b 0 Sat Nov 21 06:00:00 2026 +0000' >"$D"
+	TZ=EST5 run -0 "$DDATE" -D "$D" -l 1 /dev/a
+	[ "$output" = "1795258800 Sat Nov 21 06:00:00 2026" ]
+	TZ=EST5 run -0 "$DDATE" -D "$D" -l 1 /dev/b
+	[ "$output" = "1795240800 Sat Nov 21 01:00:00 2026" ]
+}
+
+@test "an update replaces the line of the same device and level, in place" {
+	{
+		printf '%-53s %d %s\n' /dev/ada0p2 0 'Sat Nov 21 06:00:00 2026'
+		printf '%-18s %c %s\n' /dev/ada0p2 1 'Sun Nov 22 06:00:00 2026'
+		printf '%s %d %s\n' /dev/sda1 0 'Wed Nov 25 06:00:00 2026 +0100'
+		printf '%-32s %c %s\n' /dev/ada0p3 1 'Tue Nov 24 06:00:00 2026'
+	} >"$D"
+	run -0 --separate-stderr "$DDATE" -D "$D" -u -l 1 -t 1700000000 \
+	    /dev/ada0p2
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+	[ "$(cat "$D")" = "/dev/ada0p2      0 Sat Nov 21 06:00:00 2026
+/dev/ada0p2      1 Tue Nov 14 22:13:20 2023
+/dev/sda1        0 Wed Nov 25 05:00:00 2026
+/dev/ada0p3      1 Tue Nov 24 06:00:00 2026" ]
+	run -0 "$DDATE" -D "$D" -l 2 /dev/ada0p2
+	[ "$output" = "1795240800 Sat Nov 21 06:00:00 2026" ]
+}
+
+@test "an update appends a line for a new device or a new level" {
+	printf '%s\n' '/dev/ada0p2 0 Sat Nov 21 06:00:00 2026' >"$D"
+	run -0 "$DDATE" -D "$D" -u -l 2 -t 1795327200 /dev/ada0p2
+	run -0 "$DDATE" -D "$D" -u -l 0 -t 1795413600 /dev/a-device-name-longer-than-16
+	[ "$(cat "$D")" = "/dev/ada0p2      0 Sat Nov 21 06:00:00 2026
+/dev/ada0p2      2 Sun Nov 22 06:00:00 2026
+/dev/a-device-name-longer-than-16 0 Mon Nov 23 06:00:00 2026" ]
+	run -0 "$DDATE" -D "$D" -l 1 /dev/a-device-name-longer-than-16
+	[ "$output" = "1795413600 Mon Nov 23 06:00:00 2026" ]
+}
+
+@test "an update writes local time and the epoch as the date 0" {
+	TZ=EST5 run -0 "$DDATE" -D "$D" -u -l 0 -t 0 /dev/a
+	TZ=EST5 run -0 "$DDATE" -D "$D" -u -l 1 -t 1795240800 /dev/a
+	[ "$(cat "$D")" = "/dev/a           0 Wed Dec 31 19:00:00 1969
+/dev/a           1 Sat Nov 21 01:00:00 2026" ]
+	TZ=EST5 run -0 "$DDATE" -D "$D" -l 1 /dev/a
+	[ "$output" = "0 the epoch" ]
+	TZ=EST5 run -0 "$DDATE" -D "$D" -l 2 /dev/a
+	[ "$output" = "1795240800 Sat Nov 21 01:00:00 2026" ]
+}
+
+@test "an update creates a missing file with mode 0644 and leaves only the lock file" {
+	(umask 077 && "$DDATE" -D "$D" -u -l 0 -t 1795240800 /dev/ada0p2)
+	[ "$(cat "$D")" = "/dev/ada0p2      0 Sat Nov 21 06:00:00 2026" ]
+	[ "$(stat -c %a "$D")" = 644 ]
+	[ "$(files)" = "dumpdates
+dumpdates.lock" ]
+}
+
+@test "an update keeps the mode of the file" {
+	printf '%s\n' '/dev/ada0p2 0 Sat Nov 21 06:00:00 2026' >"$D"
+	chmod 0664 "$D"
+	run -0 "$DDATE" -D "$D" -u -l 1 -t 1795327200 /dev/ada0p2
+	[ "$(stat -c %a "$D")" = 664 ]
+}
+
+@test "an update through a symbolic link replaces the target, not the link" {
+	mkdir "$W/var"
+	printf '%s\n' '/dev/a 0 Sat Nov 21 06:00:00 2026' \
+	    >"$W/var/dd"
+	ln -s var/dd "$D"
+	run -0 "$DDATE" -D "$D" -u -l 1 -t 1795327200 /dev/a
+	[ -L "$D" ]
+	[ "$(cat "$W/var/dd")" = "/dev/a           0 Sat Nov 21 06:00:00 2026
+/dev/a           1 Sun Nov 22 06:00:00 2026" ]
+	[ "$(files)" = "dumpdates
+var" ]
+	[ "$(cd "$W/var" && ls -A)" = "dd
+dd.lock" ]
+}
+
+@test "a malformed line is reported with the file and line number, exit 2" {
+	bad '/dev/a 0 Sat Nov 21 06:00:00 2026\n/dev/b x Sat Nov 21 06:00:00 2026\n' \
+	    'line 2: level "x" is not a digit from 0 to 9'
+	bad '/dev/a 10 Sat Nov 21 06:00:00 2026\n' \
+	    'line 1: level "10" is not a digit from 0 to 9'
+	bad '/dev/a -1 Sat Nov 21 06:00:00 2026\n' \
+	    'line 1: level "-1" is not a digit from 0 to 9'
+	bad '/dev/a 0 Sat Nov 21 06:00:00 2026\n\n' 'line 2: empty line'
+	bad '/dev/a\n' 'line 1: no level after the name'
+	bad '/dev/a 0  \n' 'line 1: no date after the level'
+	bad '/dev/a 0 Sat Nov 31 06:00:00 2026\n' \
+	    'line 1: date "Sat Nov 31 06:00:00 2026" is not a ctime(3) date from 1970 to 9999'
+	bad '/dev/a 0 Sat Nov 21 06:00:00 2026 CET\n' \
+	    'line 1: date "Sat Nov 21 06:00:00 2026 CET" is not a ctime(3) date from 1970 to 9999'
+	bad '/dev/a 0 Sat Nov 21 06:00:00 2026 +01\n' \
+	    'line 1: date "Sat Nov 21 06:00:00 2026 +01" is not a ctime(3) date from 1970 to 9999'
+	bad '/dev/a 0 2026-11-21 06:00:00\n' \
+	    'line 1: date "2026-11-21 06:00:00" is not a ctime(3) date from 1970 to 9999'
+	bad '/dev/a 0 Wed Dec 31 23:59:59 1969\n' \
+	    'line 1: date "Wed Dec 31 23:59:59 1969" is not a ctime(3) date from 1970 to 9999'
+	bad '/dev/a 0 Sat Nov 21 06:00:00 2026\0\n' 'line 1: holds a NUL byte'
+}
+
+@test "a line of 4095 bytes reads and one of 4096 is refused" {
+	printf '/dev/a%4062s 0 Sat Nov 21 06:00:00 2026\n' '' >"$D"
+	[ "$(head -1 "$D" | wc -c)" = 4096 ]
+	run -0 "$DDATE" -D "$D" -l 1 /dev/a
+	[ "$output" = "1795240800 Sat Nov 21 06:00:00 2026" ]
+	printf '/dev/a 0 Sat Nov 21 06:00:00 2026\n/dev/a%4063s 0 Sat Nov 21 06:00:00 2026\n' '' >"$D"
+	run -2 --separate-stderr "$DDATE" -D "$D" -l 1 /dev/a
+	[ "$stderr" = "ddate: $D: line 2: longer than 4095 bytes" ]
+}
+
+@test "an update does not touch a malformed file" {
+	printf '%s\n' '/dev/a 0 Sat Nov 21 06:00:00 2026' \
+	    '/dev/b 0 Sat Nov 21 06:00' >"$D"
+	cp "$D" "$W/before"
+	run -2 --separate-stderr "$DDATE" -D "$D" -u -l 1 -t 1795327200 /dev/a
+	[ "$stderr" = "ddate: $D: line 2: date \"Sat Nov 21 06:00\" is not a ctime(3) date from 1970 to 9999" ]
+	cmp "$D" "$W/before"
+	[ "$(files)" = "before
+dumpdates
+dumpdates.lock" ]
+}
+
+@test "an update that cannot create its lock file fails with status 3" {
+	run -3 --separate-stderr "$DDATE" -D "$W/no/dd" -u -l 1 \
+	    -t 1795327200 /dev/a
+	[ "$stderr" = "ddate: $W/no/dd.lock: No such file or directory" ]
+}
+
+@test "30 updates at the same moment all get their lines" {
+	local i pids=() want
+	printf '%s\n' '/dev/keep 0 Sat Nov 21 06:00:00 2026' >"$D"
+	for i in $(seq 0 29); do
+		"$DDATE" -D "$D" -u -l $((i % 10)) -t $((1795240800 + 3600 * i)) \
+		    /dev/d$((i / 10)) &
+		pids+=($!)
+	done
+	for i in "${pids[@]}"; do
+		wait "$i"
+	done
+	[ "$(head -1 "$D")" = "/dev/keep        0 Sat Nov 21 06:00:00 2026" ]
+	want=$(for i in $(seq 0 29); do
+		printf '%-16s %d %s\n' /dev/d$((i / 10)) $((i % 10)) \
+		    "$(date -d @$((1795240800 + 3600 * i)) '+%a %b %e %T %Y')"
+	done | sort)
+	[ "$(tail -n +2 "$D" | sort)" = "$want" ]
+	[ "$(wc -l <"$D")" = 31 ]
+	[ "$(files)" = "dumpdates
+dumpdates.lock" ]
+}
+
+@test "an update killed at any instant leaves the old or the new file, whole" {
+	local i t old="$W/old" new="$W/x/new"
+	local dev pid nold=0 nnew=0
+	mkdir "$W/x"
+	# Big enough that an update takes several milliseconds.
+	seq 1 20000 | sed 's|.*|/dev/d& 0 Sat Nov 21 06:00:00 2026|' >"$D"
+	cp "$D" "$old"
+	for i in $(seq 1 40); do
+		t=$((1795240800 + i))
+		dev=/dev/d$((RANDOM % 20000))
+		cp "$old" "$new"
+		"$DDATE" -D "$new" -u -l 1 -t $t $dev
+		"$DDATE" -D "$D" -u -l 1 -t $t $dev &
+		pid=$!
+		sleep "0.0$((RANDOM % 40 / 10))$((RANDOM % 10))"
+		kill -9 "$pid" 2>/dev/null || true
+		wait "$pid" || true
+		if cmp -s "$D" "$old"; then
+			nold=$((nold + 1))
+		elif cmp -s "$D" "$new"; then
+			nnew=$((nnew + 1))
+			cp "$D" "$old"
+		else
+			echo "iteration $i: neither the old file nor the new" >&2
+			false
+		fi
+		case "$(files)" in
+		"dumpdates
+dumpdates.lock
+old
+x" | "dumpdates
+dumpdates.lock
+dumpdates.tmp
+old
+x") ;;
+		*) echo "iteration $i: stray files: $(files)" >&2; false ;;
+		esac
+	done
+	echo "$nold kept the old file, $nnew got the new one" >&2
+	run -0 "$DDATE" -D "$D" -u -l 2 -t 1795240800 /dev/d1
+	[ "$(files)" = "dumpdates
+dumpdates.lock
+old
+x" ]
+}
+
+@test "-W lists the newest dump of each name and marks those due" {
+	local now d2 d3 d4 dz du
+	now=$(date +%s)
+	d2=$((now - 2 * 86400)) d3=$((now - 3600)) d4=$((now - 100 * 86400))
+	dz=$((now - 10 * 86400)) du=$((now - 10 * 86400))
+	cat >"$W/fstab" <<'EOF'
+# Device	Mountpoint	FStype	Options	Dump	Pass#
+/dev/ada0p2	/	ufs	rw	1	1
+/dev/ada0p3	/usr	ufs	rw	2	2
+  # an indented comment
+
+/dev/ada0p4	/var	ufs	rw	0	2
+/dev/ada0p5	/home	ufs	rw
+EOF
+	{
+		echo "/usr 3 $(date -d @$du '+%a %b %e %T %Y')"
+		echo "/dev/ada0p2 0 $(date -d @$((now - 3 * 86400)) '+%a %b %e %T %Y')"
+		echo "/dev/ada0p2 1 $(date -d @$d2 '+%a %b %e %T %Y')"
+		echo "/dev/ada0p3 0 $(date -d @$d3 '+%a %b %e %T %Y')"
+		echo "/dev/ada0p4 0 $(date -d @$d4 '+%a %b %e %T %Y')"
+		echo "/dev/ada0p5 0 $(date -d @$d4 '+%a %b %e %T %Y')"
+		echo "/dev/zz 2 $(date -d @$dz '+%a %b %e %T %Y')"
+	} >"$D"
+	run -0 --separate-stderr "$DDATE" -D "$D" -f "$W/fstab" -W
+	[ "$stderr" = "" ]
+	[ "$output" = "Last dump(s) done (Dump '>' file systems):
+> /dev/ada0p2	(     /) Last dump: Level 1, Date $(date -d @$d2 '+%a %b %e %H:%M')
+  /dev/ada0p3	(  /usr) Last dump: Level 0, Date $(date -d @$d3 '+%a %b %e %H:%M')
+  /dev/ada0p4	(  /var) Last dump: Level 0, Date $(date -d @$d4 '+%a %b %e %H:%M')
+  /dev/ada0p5	( /home) Last dump: Level 0, Date $(date -d @$d4 '+%a %b %e %H:%M')
+   /dev/zz	(      ) Last dump: Level 2, Date $(date -d @$dz '+%a %b %e %H:%M')
+>     /usr	(  /usr) Last dump: Level 3, Date $(date -d @$du '+%a %b %e %H:%M')" ]
+	run -0 --separate-stderr "$DDATE" -D "$D" -f "$W/fstab" -w
+	[ "$stderr" = "" ]
+	[ "$output" = "Dump these file systems:
+  /dev/ada0p2	(     /) Last dump: Level 1, Date $(date -d @$d2 '+%a %b %e %H:%M')
+      /usr	(  /usr) Last dump: Level 3, Date $(date -d @$du '+%a %b %e %H:%M')" ]
+}
+
+@test "-w counts the days from the midnight before the last dump" {
+	local midnight
+	midnight=$(date -d 'today 00:00' +%s)
+	printf '/dev/a\t/a\tufs\trw\t1\t1\n/dev/b\t/b\tufs\trw\t2\t1\n' \
+	    >"$W/fstab"
+	# Both dumped in the last minute of yesterday: a day has passed since
+	# its midnight (not since the dump), two have not.
+	{
+		echo "/dev/a 0 $(date -d @$((midnight - 60)) '+%a %b %e %T %Y')"
+		echo "/dev/b 0 $(date -d @$((midnight - 60)) '+%a %b %e %T %Y')"
+	} >"$D"
+	run -0 "$DDATE" -D "$D" -f "$W/fstab" -w
+	[ "$output" = "Dump these file systems:
+    /dev/a	(    /a) Last dump: Level 0, Date $(date -d @$((midnight - 60)) '+%a %b %e %H:%M')" ]
+}
+
+@test "-W without a dumpdates file prints only the header" {
+	run -0 --separate-stderr "$DDATE" -D "$D" -f /dev/null -W
+	[ "$output" = "Last dump(s) done (Dump '>' file systems):" ]
+	[ "$stderr" = "ddate: $D: no such file: no previous dumps" ]
+}
+
+@test "-W reports unusable fstab lines and a missing fstab, and goes on" {
+	printf '%s\n' '/dev/a 0 Sat Nov 21 06:00:00 2026' >"$D"
+	printf '/dev/a /a ufs rw x 1\n/dev/b\n' >"$W/fstab"
+	run -0 --separate-stderr "$DDATE" -D "$D" -f "$W/fstab" -W
+	[ "$output" = "Last dump(s) done (Dump '>' file systems):
+    /dev/a	(      ) Last dump: Level 0, Date Sat Nov 21 06:00" ]
+	[ "$stderr" = "ddate: $W/fstab: line 1: dump frequency \"x\" is not a number from 0 to 100000; skipped
+ddate: $W/fstab: line 2: no mount point; skipped" ]
+	run -0 --separate-stderr "$DDATE" -D "$D" -f "$W/none" -W
+	[ "$stderr" = "ddate: $W/none: No such file or directory" ]
+}
+
+@test "-W on a malformed dumpdates file exits 2" {
+	printf '%s\n' '/dev/a 0 Sat Nov 21 06:00:00 2026' '/dev/b' >"$D"
+	run -2 --separate-stderr "$DDATE" -D "$D" -f /dev/null -W
+	[ "$output" = "" ]
+	[ "$stderr" = "ddate: $D: line 2: no level after the name" ]
+}
+
+@test "options that do not go together print the synopsis and exit 1" {
+	local usage="usage: ddate [-D file] -l level special
+       ddate [-D file] -u -l level -t seconds special
+       ddate [-D file] [-f fstab] -W | -w"
+	for args in "" "/dev/a" "-l 1" "-l 1 /dev/a /dev/b" "-u -l 1 /dev/a" \
+	    "-t 5 -l 1 /dev/a" "-u -t 5 /dev/a" "-f /etc/fstab -l 1 /dev/a" \
+	    "-W -w" "-W /dev/a" "-w -l 1" "-W -u"; do
+		# shellcheck disable=SC2086
+		run -1 --separate-stderr "$DDATE" -D "$D" $args
+		[ "$output" = "" ]
+		[ "$stderr" = "$usage" ]
+	done
+	run -1 --separate-stderr "$DDATE" -x
+	[ "${stderr#*$'\n'}" = "$usage" ]
+	[ "$(files)" = "" ]
+}
+
+@test "-l and -t are range-checked" {
+	run -1 --separate-stderr "$DDATE" -D "$D" -l 10 /dev/a
+	[ "$stderr" = 'ddate: -l: "10" is not a number from 0 to 9' ]
+	run -1 --separate-stderr "$DDATE" -D "$D" -u -l 1 -t -1 /dev/a
+	[ "$stderr" = 'ddate: -t: "-1" is not a number from 0 to 253402214399' ]
+	run -1 --separate-stderr "$DDATE" -D "$D" -u -l 1 -t 253402214400 /dev/a
+	[ "$stderr" = 'ddate: -t: "253402214400" is not a number from 0 to 253402214399' ]
+	TZ=XXX-14 run -0 "$DDATE" -D "$D" -u -l 1 -t 253402214399 /dev/a
+	TZ=XXX-14 run -0 "$DDATE" -D "$D" -l 2 /dev/a
+	[ "$output" = "253402214399 Fri Dec 31 13:59:59 9999" ]
+}
+
+@test "an update refuses a name that the file cannot hold" {
+	run -1 --separate-stderr "$DDATE" -D "$D" -u -l 1 -t 5 '/dev/a b'
+	[ "$stderr" = "ddate: /dev/a b: the name must be 1 to 1024 bytes without blanks or newlines" ]
+	run -1 --separate-stderr "$DDATE" -D "$D" -u -l 1 -t 5 ''
+	[ "$stderr" = "ddate: : the name must be 1 to 1024 bytes without blanks or newlines" ]
+	[ "$(files)" = "" ]
+}
