@@ -102,7 +102,7 @@ loadsb(struct ufs *fs, const unsigned char *sb, off_t loc)
 	int32_t sbsize, fragshift, fsbtodb, inopb, nindir;
 	const char *field = NULL;
 	long long bad = 0;
-	char range[96] = "";
+	char range[128] = "";
 
 	sbsize = (int32_t)get32(sb + SB_SBSIZE, be);
 	fs->bsize = (int32_t)get32(sb + SB_BSIZE, be);
