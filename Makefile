@@ -53,8 +53,15 @@ bin/ddate: $(DDATEOBJ) lib/libdump.a
 	$(CC) $(LDFLAGS) -o $@ $(DDATEOBJ) lib/libdump.a $(LDLIBS)
 
 # Test tools: built by "make check", never installed.
-TOOLS = t/tools/bin/fsdesc t/tools/bin/dumpinfo
+TOOLS = t/tools/bin/fsdesc t/tools/bin/dumpinfo t/tools/bin/ufsedit
+UEDIT = t/tools/ufsedit/alloc.c t/tools/ufsedit/check.c \
+	t/tools/ufsedit/cmd.c t/tools/ufsedit/dev.c t/tools/ufsedit/dir.c \
+	t/tools/ufsedit/inode.c t/tools/ufsedit/main.c
 tools: $(TOOLS)
+
+t/tools/bin/ufsedit: $(UEDIT) t/tools/ufsedit/ufsedit.h lib/libdump.a
+	mkdir -p t/tools/bin
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(UEDIT) lib/libdump.a
 
 t/tools/bin/fsdesc: t/tools/fsdesc.c lib/libdump.a
 	mkdir -p t/tools/bin
