@@ -36,7 +36,7 @@
 
 struct out {
 	int		 devfd;
-	const char	*devname;
+	char		*devname;
 	int		 be;		/* byte order of the headers */
 	int		 fsbe;		/* byte order of the file system */
 	int		 oldfmt;	/* 4.2BSD directories and inodes */
@@ -341,7 +341,10 @@ begin(struct out *o, const struct rec_header *h, const char *dev,
 {
 	struct spcl *sp = &o->sp;
 
-	o->devname = dev != NULL ? dev : h->dev;
+	/* h lives in the reader's record buffer: keep our own copy. */
+	o->devname = strdup(dev != NULL ? dev : h->dev);
+	if (o->devname == NULL)
+		die(BR_STARTUP, "out of memory");
 	o->devfd = open(o->devname, O_RDONLY);
 	if (o->devfd < 0)
 		die(BR_STARTUP, "%s:", o->devname);

@@ -47,6 +47,9 @@ struct tw {
 	int		 nwriters;
 	struct ring	 ring;
 	struct stream	 st;
+	int64_t		 pending;	/* blocks submitted, not yet reported */
+	int		 failed;	/* a block was not written */
+	struct wstat	 fail;		/* the earliest such block */
 	int64_t		 blocks;	/* blocks written */
 	int64_t		 written;	/* records written */
 };
@@ -199,7 +202,12 @@ nextblock(struct tw *t, unsigned char *p)
 	return n > 0 ? (ssize_t)bs : 0;
 }
 
-/* Take one writer's report; a block not written whole ends the dump. */
+/*
+ * Take one writer's report.  Reports come in any order; a block that
+ * was not written whole is remembered (the earliest such block is the
+ * one that failed, later ones were skipped).  Returns -1 if the ring
+ * itself broke.
+ */
 static int
 collect(struct tw *t)
 {
@@ -207,19 +215,42 @@ collect(struct tw *t)
 
 	if (ring_wait(&t->ring, &ws) != 0)
 		return -1;
+	t->pending--;
 	if (ws.done == 1) {
 		t->blocks++;
 		t->written += t->ntrec;
-		return 0;
+	} else if (ws.done == 0 && (!t->failed || ws.seq < t->fail.seq)) {
+		t->fail = ws;
+		t->failed = 1;
+	} else if (!t->failed) {
+		t->fail = ws;		/* skipped: the failure is yet to come */
+		t->failed = 1;
 	}
-	if (ws.done == 0 && ws.err != 0)
+	return 0;
+}
+
+/* Wait for every block in flight. */
+static int
+drain(struct tw *t)
+{
+	while (t->pending > 0)
+		if (collect(t) != 0)
+			return -1;
+	return 0;
+}
+
+static void
+reportfail(const struct tw *t)
+{
+	const struct wstat *ws = &t->fail;
+
+	if (ws->done == 0 && ws->err != 0)
 		warnmsg("%s: write error at block %lld: %s", t->outname,
-		    (long long)ws.seq, strerror(ws.err));
-	else if (ws.done == 0)
+		    (long long)ws->seq, strerror(ws->err));
+	else if (ws->done == 0)
 		warnmsg("%s: end of media at block %lld (%lld of %zu bytes "
-		    "written)", t->outname, (long long)ws.seq,
-		    (long long)ws.bytes, t->ring.bsize);
-	return -1;
+		    "written)", t->outname, (long long)ws->seq,
+		    (long long)ws->bytes, t->ring.bsize);
 }
 
 static int
@@ -228,26 +259,31 @@ copystream(struct tw *t)
 	int64_t seq = 0;
 	ssize_t n;
 
-	for (;;) {
-		while (!ring_free(&t->ring, seq))
+	while (!t->failed) {
+		while (!ring_free(&t->ring, seq) && !t->failed)
 			if (collect(t) != 0)
 				return TW_WRITE;
+		if (t->failed)
+			break;
 		n = nextblock(t, ring_slot(&t->ring, seq));
 		if (n < 0) {
 			warnmsg("stdin: %s", t->st.err);
-			while (seq > t->blocks)
-				if (collect(t) != 0)
-					break;
+			if (drain(t) == 0 && t->failed)
+				reportfail(t);
 			return TW_BADINPUT;
 		}
 		if (n == 0)
 			break;
 		if (ring_submit(&t->ring, seq++, (size_t)n) != 0)
 			return TW_WRITE;
+		t->pending++;
 	}
-	while (seq > t->blocks)
-		if (collect(t) != 0)
-			return TW_WRITE;
+	if (drain(t) != 0)
+		return TW_WRITE;
+	if (t->failed) {
+		reportfail(t);
+		return TW_WRITE;
+	}
 	return TW_OK;
 }
 

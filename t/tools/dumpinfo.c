@@ -309,5 +309,7 @@ main(int argc, char *argv[])
 		die("no TS_END");
 	if (xfd >= 0 && (ftruncate(xfd, (off_t)xsize) != 0 || close(xfd) != 0))
 		die("write of -x file");
+	free(map);
+	free(dir);
 	return 0;
 }

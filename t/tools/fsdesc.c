@@ -145,7 +145,8 @@ walkdir(const char *path, const char *rel)
 	if (errno != 0)
 		fail("readdir", path);
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp);
+	if (n > 0)
+		qsort(names, n, sizeof(*names), cmp);
 	for (i = 0; i < n; i++) {
 		p = malloc(strlen(path) + strlen(names[i]) + 2);
 		r = malloc(strlen(rel) + strlen(names[i]) + 2);
@@ -252,5 +253,6 @@ main(int argc, char *argv[])
 		return 2;
 	}
 	describe(argv[optind], ".");
+	free(groups);
 	return fflush(stdout) == 0 ? 0 : 1;
 }

@@ -1,0 +1,95 @@
+# dblkread: records in, dump stream out; its checks on the records.
+
+load helper
+
+setup() {
+	IMG=$(fixture freebsd-ufs2-le.img.gz)
+	dscan -t 1700000000 "$IMG" >"$BATS_TEST_TMPDIR/rec" 2>/dev/null
+}
+
+@test "a UFS2 file system gets FreeBSD's UFS2 header layout, UFS1 the NFS_MAGIC one" {
+	run -0 sh -c "dblkread <'$BATS_TEST_TMPDIR/rec' >'$BATS_TEST_TMPDIR/d'"
+	run -0 dumpinfo "$BATS_TEST_TMPDIR/d"
+	[ "${lines[0]}" = "tape vol=1 date=1700000000 ddate=0 level=0 label=none flags=0x3 magic=424935705 count=0 inumber=0 tapea=0 firstrec=0 oldfirstrec=0" ]
+	IMG=$(fixture dissect-ufs1-symlinks-1.img.gz)
+	run -0 sh -c "dscan -t 1700000000 '$IMG' 2>/dev/null | dblkread >'$BATS_TEST_TMPDIR/d1'"
+	run -0 dumpinfo "$BATS_TEST_TMPDIR/d1"
+	[ "${lines[0]}" = "tape vol=1 date=1700000000 ddate=0 level=0 label=none flags=0x3 magic=60012 count=0 inumber=0 tapea=0 firstrec=0 oldfirstrec=0" ]
+}
+
+@test "-F forces either layout, and restore reads both" {
+	local f
+	for f in nfs ufs2; do
+		run -0 sh -c "dblkread -U -F $f <'$BATS_TEST_TMPDIR/rec' >'$BATS_TEST_TMPDIR/$f'"
+		restore_into "$BATS_TEST_TMPDIR/$f" "$BATS_TEST_TMPDIR/out$f" ./file1 ./dir1
+		[ "$(cat "$BATS_TEST_TMPDIR/out$f/dir1/dir2/dir3/file2" | md5sum)" = "e59ff97941044f85df5297e1c302d260  -" ]
+	done
+	run -0 dumpinfo "$BATS_TEST_TMPDIR/nfs"
+	[[ "${lines[0]}" == *" magic=60012 "* ]]
+}
+
+@test "the old 32-bit dates, tapea and times are filled in both layouts" {
+	local f
+	for f in nfs ufs2; do
+		run -0 sh -c "dblkread -F $f <'$BATS_TEST_TMPDIR/rec' >'$BATS_TEST_TMPDIR/$f'"
+		# c_old_date at 4 and c_date at 896; c_old_atime at 48, c_atime at 88
+		[ "$(od -An -t d4 -j 4 -N 4 "$BATS_TEST_TMPDIR/$f")" = "  1700000000" ]
+		[ "$(od -An -t d8 -j 896 -N 8 "$BATS_TEST_TMPDIR/$f")" = "           1700000000" ]
+	done
+	# dumpinfo checks that c_old_tapea and c_tapea agree in every header.
+	run -0 dumpinfo "$BATS_TEST_TMPDIR/nfs"
+	run -0 dumpinfo "$BATS_TEST_TMPDIR/ufs2"
+	[[ "$output" == *"inode 4 mode=0100644 size=23 uid=0 gid=0 atime=1722785995.383597000 mtime=1722785995.383657000 "* ]]
+}
+
+@test "-E writes big-endian headers that restore byte-swaps" {
+	run -0 sh -c "dblkread -U -E be <'$BATS_TEST_TMPDIR/rec' >'$BATS_TEST_TMPDIR/be'"
+	[ "$(od -An -t x1 -j 24 -N 4 "$BATS_TEST_TMPDIR/be")" = " 19 54 01 19" ]
+	run -0 dumpinfo -d "$BATS_TEST_TMPDIR/be"
+	[[ "$output" == *"dirent 2 768 4 dir1"* ]]
+}
+
+@test "a record stream cut in the middle gives no TS_END and exit 3" {
+	run -3 --separate-stderr sh -c "head -n 30 '$BATS_TEST_TMPDIR/rec' | dblkread >'$BATS_TEST_TMPDIR/d'"
+	[ "$stderr" = "dblkread: stdin: line 31: the record stream ends before its end record (cut short?); the dump stream is incomplete (no TS_END)" ]
+	run -1 dumpinfo "$BATS_TEST_TMPDIR/d"
+	[[ "$output" == *"no TS_END"* ]]
+}
+
+@test "a record naming a block beyond the file system is reported, zeroed, exit 2" {
+	sed -i 's/^d 4 0 65 23$/d 4 0 99999999 23/' "$BATS_TEST_TMPDIR/rec"
+	run -2 --separate-stderr sh -c "dblkread <'$BATS_TEST_TMPDIR/rec' >'$BATS_TEST_TMPDIR/d'"
+	[ "${stderr_lines[0]}" = "dblkread: $IMG: inode 4: run at fragment 99999999 (23 bytes at file offset 0) lies beyond the file system; zeros written" ]
+	run -0 dumpinfo -x "4:$BATS_TEST_TMPDIR/f4" "$BATS_TEST_TMPDIR/d"
+	[ "$(od -An -c "$BATS_TEST_TMPDIR/f4" | head -1)" = "  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0" ]
+}
+
+@test "a device that is not the file system of the records is refused" {
+	local other
+	other=$(fixture dissect-ufs2-le.img.gz)
+	run -1 --separate-stderr sh -c "dblkread -d '$other' <'$BATS_TEST_TMPDIR/rec' >/dev/null"
+	[ "$stderr" = "dblkread: $other: not the file system the records describe (superblock at byte 65536 has another magic or fs_id than 66afa0cb:58f171a9)" ]
+}
+
+@test "malformed records are refused with their line number" {
+	run -3 --separate-stderr sh -c "echo garbage | dblkread"
+	[ "$stderr" = "dblkread: stdin: line 1: not a dscan record stream (no \"dscan\" header line); the dump stream is incomplete (no TS_END)" ]
+	sed -i '20s/^i \([0-9]*\) f /i \1 q /' "$BATS_TEST_TMPDIR/rec"
+	run -3 --separate-stderr sh -c "dblkread <'$BATS_TEST_TMPDIR/rec' >/dev/null"
+	[[ "$stderr" == "dblkread: stdin: line 20: inode "*": unknown type \"q\"; the dump stream is incomplete (no TS_END)" ]]
+}
+
+@test "records out of order are refused" {
+	# Move inode 4 with its runs behind inode 5.
+	awk '$1 == "i" { cur = $2 } cur == 4 { four = four $0 "\n"; next }
+	    cur == 6 && !done { printf "%s", four; done = 1 } { print }' \
+	    "$BATS_TEST_TMPDIR/rec" >"$BATS_TEST_TMPDIR/swapped"
+	run -3 --separate-stderr sh -c "dblkread <'$BATS_TEST_TMPDIR/swapped' >/dev/null"
+	[[ "$stderr" == *": inode 4 after inode 5: not in ascending order; the dump stream is incomplete (no TS_END)" ]]
+}
+
+@test "a file's runs must cover its size exactly" {
+	sed -i '/^d 5 393216 /d' "$BATS_TEST_TMPDIR/rec"
+	run -3 --separate-stderr sh -c "dblkread <'$BATS_TEST_TMPDIR/rec' >/dev/null"
+	[[ "$stderr" == *"inode 5: run at offset 819200 where 393216 was due"* ]]
+}

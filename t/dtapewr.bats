@@ -1,0 +1,100 @@
+# dtapewr: the ring of writers, the block size, the checks on its input.
+
+load helper
+
+setup() {
+	local img
+	img=$(fixture freebsd-ufs2-le.img.gz)
+	# A dump of a few MB: the fixture without its 512 GiB sparse file.
+	dscan -t 1700000000 "$img" 2>/dev/null |
+	    awk '$1 == "i" { skip = $2 == 10 } !skip' |
+	    sed 's/^b 2 13$/b 2 9\nb 11 13/; s/^end 16 0$/end 15 0/' |
+	    dblkread >"$BATS_TEST_TMPDIR/in"
+	INLEN=$(stat -c %s "$BATS_TEST_TMPDIR/in")
+}
+
+# same_prefix OUT: OUT is the input followed by TS_END records that fill
+# its last block of BS kilobytes.
+same_prefix() {
+	local out=$1 bs=$2 len
+	len=$(stat -c %s "$out")
+	[ $((len % (bs * 1024))) -eq 0 ]
+	[ "$len" -ge "$INLEN" ] && [ "$len" -lt $((INLEN + bs * 1024)) ]
+	cmp -n "$INLEN" "$BATS_TEST_TMPDIR/in" "$out"
+	dumpinfo "$out" >/dev/null
+}
+
+@test "blocks reach the output in stream order, whatever the ring and block size" {
+	local n b
+	for n in 1 3 8; do
+		for b in 1 10 32 64; do
+			run -0 dtapewr -n "$n" -b "$b" -f "$BATS_TEST_TMPDIR/out" <"$BATS_TEST_TMPDIR/in"
+			same_prefix "$BATS_TEST_TMPDIR/out" "$b"
+		done
+	done
+}
+
+@test "the end is padded with TS_END records numbered on, to a whole block" {
+	run -0 dtapewr -b 32 -f "$BATS_TEST_TMPDIR/out" <"$BATS_TEST_TMPDIR/in"
+	run -0 dumpinfo "$BATS_TEST_TMPDIR/out"
+	# dumpinfo checks the numbering; the first TS_END is the only one listed.
+	[[ "${lines[-1]}" == "end tapea="* ]]
+	[ $(($(stat -c %s "$BATS_TEST_TMPDIR/out") % 32768)) -eq 0 ]
+	tail -c 1024 "$BATS_TEST_TMPDIR/out" | od -An -t d4 -N 4 | grep -qx ' *5'
+}
+
+@test "-f - writes to stdout and says so in dump's words" {
+	# (bats 1.8 trims the leading blanks of $stderr: take stderr as output)
+	run -0 sh -c "dtapewr -f - <'$BATS_TEST_TMPDIR/in' 2>&1 >'$BATS_TEST_TMPDIR/out'"
+	same_prefix "$BATS_TEST_TMPDIR/out" 10
+	[ "${lines[0]}" = "  DUMP: $(($(stat -c %s "$BATS_TEST_TMPDIR/out") / 1024)) tape blocks" ]
+	[[ "${lines[1]}" == "  DUMP: finished in "* ]]
+}
+
+@test "a file output ends with dump's summary lines" {
+	run -0 sh -c "dtapewr -f '$BATS_TEST_TMPDIR/out' <'$BATS_TEST_TMPDIR/in' 2>&1"
+	[ "${lines[0]}" = "  DUMP: $(($(stat -c %s "$BATS_TEST_TMPDIR/out") / 1024)) tape blocks on 1 volume" ]
+	[[ "${lines[1]}" =~ ^\ \ DUMP:\ finished\ in\ (less\ than\ a\ second|[0-9]+\ seconds,\ throughput\ [0-9]+\ KBytes/sec)$ ]]
+}
+
+@test "garbage on stdin is refused with exit 2" {
+	head -c 100000 /dev/urandom >"$BATS_TEST_TMPDIR/noise"
+	run -2 --separate-stderr dtapewr -f "$BATS_TEST_TMPDIR/out" <"$BATS_TEST_TMPDIR/noise"
+	[ "${stderr_lines[0]}" = "dtapewr: stdin: record 0: not a dump stream (no TS_TAPE header)" ]
+	[ "${stderr_lines[1]}" = "dtapewr: $BATS_TEST_TMPDIR/out holds an incomplete dump (0 blocks written)" ]
+}
+
+@test "a stream cut short, or cut inside a record, fails with exit 2" {
+	head -c 204800 "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/cut"
+	run -2 --separate-stderr dtapewr -f "$BATS_TEST_TMPDIR/out" <"$BATS_TEST_TMPDIR/cut"
+	[ "${stderr_lines[0]}" = "dtapewr: stdin: input ends after 200 records, before the dump's TS_END: the stream is cut short" ]
+	head -c 204000 "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/cut"
+	run -2 --separate-stderr dtapewr -f "$BATS_TEST_TMPDIR/out" <"$BATS_TEST_TMPDIR/cut"
+	[ "${stderr_lines[0]}" = "dtapewr: stdin: input ends inside record 190 (a partial record of 224 bytes)" ]
+}
+
+@test "a damaged header where one is due is refused" {
+	cp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/bad"
+	# Record 5 is the first file header (after TS_TAPE, TS_CLRI, its map,
+	# TS_BITS and its map): spoil its checksum.
+	printf '\1' | dd of="$BATS_TEST_TMPDIR/bad" bs=1 seek=$((5 * 1024 + 100)) conv=notrunc 2>/dev/null
+	run -2 --separate-stderr dtapewr -f "$BATS_TEST_TMPDIR/out" <"$BATS_TEST_TMPDIR/bad"
+	[ "${stderr_lines[0]}" = "dtapewr: stdin: record 5: not a dump header (bad magic or checksum) where one is due" ]
+}
+
+@test "a reader that goes away ends the dump with exit 3" {
+	run -3 --separate-stderr bash -c "set -o pipefail; dtapewr -f - <'$BATS_TEST_TMPDIR/in' | head -c 10000 >/dev/null"
+	[[ "${stderr_lines[0]}" == "dtapewr: standard output: write error at block "*": Broken pipe" ]]
+}
+
+@test "no writer process outlives dtapewr" {
+	run -0 dtapewr -n 8 -f "$BATS_TEST_TMPDIR/out" <"$BATS_TEST_TMPDIR/in"
+	run -1 pgrep -x dtapewr
+}
+
+@test "bad options print the synopsis and exit 1" {
+	run -1 --separate-stderr dtapewr -b 0 -f x
+	[ "$stderr" = "dtapewr: -b: \"0\" is not a number from 1 to 1024" ]
+	run -1 --separate-stderr dtapewr
+	[ "$stderr" = "usage: dtapewr [-b blocksize] [-n writers] -f file" ]
+}

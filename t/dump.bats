@@ -1,0 +1,62 @@
+# bin/dump: the classic command line over the pipeline.
+
+load helper
+
+setup() {
+	IMG=$(fixture dissect-ufs2-le.img.gz)
+}
+
+@test "dump -0 -f file special writes a dump restore reads" {
+	run -0 sh -c "dump -0 -f '$BATS_TEST_TMPDIR/d' '$IMG' 2>&1"
+	[ "${lines[0]}" = "  DUMP: Dumping $IMG to $BATS_TEST_TMPDIR/d" ]
+	[ "${lines[-1]}" = "  DUMP: DUMP IS DONE" ]
+	restore_into "$BATS_TEST_TMPDIR/d" "$BATS_TEST_TMPDIR/out"
+	[ "$(cat "$BATS_TEST_TMPDIR/out/test_file")" = "test contents" ]
+}
+
+@test "the old bundled form dump 0f file special works, with more letters" {
+	run -0 dump 0f "$BATS_TEST_TMPDIR/d" "$IMG"
+	run -0 dumpinfo "$BATS_TEST_TMPDIR/d"
+	[[ "${lines[0]}" == "tape vol=1 "*" level=0 label=none "* ]]
+	run -0 dump 0bLf 32 "a label" "$BATS_TEST_TMPDIR/d2" "$IMG"
+	run -0 dumpinfo "$BATS_TEST_TMPDIR/d2"
+	[[ "${lines[0]}" == "tape vol=1 "*" label=a label "* ]]
+	[ $(($(stat -c %s "$BATS_TEST_TMPDIR/d2") % 32768)) -eq 0 ]
+}
+
+@test "-f - sends the dump to stdout" {
+	run -0 sh -c "dump -0 -f - '$IMG' 2>/dev/null | restore -tf - 2>/dev/null"
+	[[ "$output" == *"./test_dir/test_file_2"* ]]
+}
+
+@test "without -f the dump goes to \$TAPE" {
+	TAPE="$BATS_TEST_TMPDIR/tape" run -0 dump -0 "$IMG"
+	run -0 dumpinfo "$BATS_TEST_TMPDIR/tape"
+}
+
+@test "a stage that fails makes dump fail with exit 3 and say which" {
+	head -c 300000 /dev/zero >"$BATS_TEST_TMPDIR/zero"
+	run -3 sh -c "dump -0 -f '$BATS_TEST_TMPDIR/d' '$BATS_TEST_TMPDIR/zero' 2>&1"
+	[[ "$output" == *"dscan: $BATS_TEST_TMPDIR/zero: not a UFS1 or UFS2 file system"* ]]
+	[[ "$output" == *"  DUMP: The dump failed: dscan (exit status 1) dblkread (exit status 3) dtapewr (exit status 2)"* ]]
+	[[ "$output" != *"DUMP IS DONE"* ]]
+}
+
+@test "a damaged file system fails the dump even though the stream is complete" {
+	local img
+	img=$(fixture freebsd-ufs2-le.img.gz)
+	printf '\355\361' | dd of="$img" bs=1 seek=$((40 * 4096 + 5 * 256)) conv=notrunc 2>/dev/null
+	run -3 sh -c "dump -0 -f '$BATS_TEST_TMPDIR/d' '$img' 2>&1"
+	[[ "$output" == *"  DUMP: The dump failed: dscan (exit status 2) dblkread (exit status 2)"* ]]
+}
+
+@test "bad usage prints the synopsis and exits 1" {
+	run -1 dump -0
+	[[ "$output" == "usage: dump "* ]]
+	run -1 dump 0f
+	[ "$output" = "dump: key letter f needs an argument" ]
+}
+
+@test "the front script is POSIX sh that shellcheck passes" {
+	run -0 shellcheck -s sh "$TOP/bin/dump"
+}
