@@ -13,11 +13,11 @@ LDFLAGS =
 LDLIBS =
 AR = ar
 
-LIBHDR = lib/bitmap.h lib/bmap.h lib/bytes.h lib/dumpdates.h lib/esc.h \
+LIBHDR = lib/bitmap.h lib/bmap.h lib/bytes.h lib/dir.h lib/dumpdates.h lib/esc.h \
 	lib/msg.h lib/num.h lib/rec.h lib/spcl.h lib/str.h lib/ufs.h lib/xio.h
-LIBOBJ = lib/bmap.o lib/dumpdates.o lib/esc.o lib/msg.o lib/num.o lib/rec.o \
+LIBOBJ = lib/bmap.o lib/dir.o lib/dumpdates.o lib/esc.o lib/msg.o lib/num.o lib/rec.o \
 	lib/spcl.o lib/ufs.o lib/xio.o
-SCANOBJ = scan/dscan.o scan/pass.o
+SCANOBJ = scan/dscan.o scan/mapdirs.o scan/pass.o
 BLKOBJ = blkread/dblkread.o
 TAPEOBJ = tapewr/dtapewr.o tapewr/ring.o
 DDATEOBJ = ddate/ddate.o

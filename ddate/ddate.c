@@ -89,12 +89,14 @@ lookup(const struct opts *o, const char *special)
 {
 	struct dumpdates dd;
 	char date[DD_DATELEN];
+	const struct ddent *prev;
 	time_t t;
 	int r;
 
 	if ((r = readdates(&dd, o->ddpath)) != DT_OK)
 		return r;
-	t = dd_lookup(&dd, special, o->level);
+	prev = dd_lookup(&dd, special, o->level);
+	t = prev != NULL ? prev->date : 0;
 	dd_free(&dd);
 	if (t == 0)
 		strcpy(date, "the epoch");

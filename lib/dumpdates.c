@@ -359,19 +359,20 @@ dd_free(struct dumpdates *dd)
 }
 
 /*
- * The date an incremental dump at level starts from: the newest of the
- * dumps of name at a lower level, or 0 (the epoch) if there is none.
+ * The dump an incremental dump at level starts from: the newest of the
+ * dumps of name at a lower level, or NULL (the epoch) if there is none.
  */
-time_t
+const struct ddent *
 dd_lookup(const struct dumpdates *dd, const char *name, int level)
 {
-	time_t best = 0;
+	const struct ddent *best = NULL;
 	size_t i;
 
 	for (i = 0; i < dd->n; i++) {
-		if (dd->ent[i].level < level && dd->ent[i].date > best &&
+		if (dd->ent[i].level < level &&
+		    (best == NULL || dd->ent[i].date > best->date) &&
 		    strcmp(dd->ent[i].name, name) == 0)
-			best = dd->ent[i].date;
+			best = &dd->ent[i];
 	}
 	return best;
 }

@@ -42,7 +42,8 @@ int	dd_okname(const char *name);
 
 int	dd_read(struct dumpdates *dd, const char *path);
 void	dd_free(struct dumpdates *dd);
-time_t	dd_lookup(const struct dumpdates *dd, const char *name, int level);
+const struct ddent *dd_lookup(const struct dumpdates *dd, const char *name,
+	    int level);
 int	dd_set(struct dumpdates *dd, const char *name, int level, time_t date);
 int	dd_update(const char *path, const char *name, int level, time_t date);
 

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "dscan.h"
+#include "dumpdates.h"
 #include "msg.h"
 #include "num.h"
 #include "rec.h"
@@ -20,9 +22,73 @@
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: dscan [-L label] [-l level] [-N name] "
-	    "[-t date] special\n");
+	fprintf(stderr, "usage: dscan [-qS] [-D dumpdates] [-h level] "
+	    "[-L label] [-l level] [-N name]\n"
+	    "             [-T date] [-t date] special\n");
 	exit(DS_STARTUP);
+}
+
+/* dump's progress lines, unless -q. */
+void
+scan_note(const struct scan *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (s->quiet)
+		return;
+	fputs("  DUMP: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static const char *
+showdate(int64_t t, char *buf, size_t size)
+{
+	if (t == 0 || dd_fmtdate(buf, size, (time_t)t) != 0)
+		return "the epoch";
+	return buf;
+}
+
+/*
+ * The date the dump starts from: -T, or the newest dump of a lower level
+ * in the dumpdates file, or the epoch.
+ */
+static void
+setddate(struct scan *s, const char *special, const char *tdate,
+    const char *ddpath)
+{
+	struct dumpdates dd;
+	const struct ddent *prev;
+	time_t t;
+	int r;
+
+	s->ddate = 0;
+	s->lastlevel = -1;
+	if (tdate != NULL) {
+		if (dd_parsedate(tdate, &t) != 0)
+			die(DS_STARTUP, "-T: \"%s\" is not a date like \"Sun "
+			    "Nov 15 09:00:00 2026\" (ctime(3))", tdate);
+		s->ddate = (int64_t)t;
+		return;
+	}
+	if (s->level == 0)
+		return;
+	r = dd_read(&dd, ddpath);
+	if (r == DD_NOFILE) {
+		warnmsg("%s: no such file; dumping everything since the "
+		    "epoch", ddpath);
+		return;
+	}
+	if (r != DD_OK)
+		exit(DS_STARTUP);
+	prev = dd_lookup(&dd, special, s->level);
+	if (prev != NULL) {
+		s->ddate = (int64_t)prev->date;
+		s->lastlevel = prev->level;
+	}
+	dd_free(&dd);
 }
 
 int
@@ -30,14 +96,22 @@ main(int argc, char *argv[])
 {
 	static struct scan s;
 	static char outbuf[1 << 16];
-	int ch;
+	const char *tdate = NULL, *ddpath = DD_PATH;
+	char when[DD_DATELEN];
+	int ch, sflag = 0;
 
 	setprogname_(argv[0]);
 	s.label = "none";
 	s.honor = 1;
 	s.date = (int64_t)time(NULL);
-	while ((ch = getopt(argc, argv, "L:l:N:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "D:h:L:l:N:qST:t:")) != -1) {
 		switch (ch) {
+		case 'D':
+			ddpath = optarg;
+			break;
+		case 'h':
+			s.honor = (int)numarg(optarg, "-h", 0, 10);
+			break;
 		case 'L':
 			if (strlen(optarg) > REC_LABELMAX)
 				die(DS_STARTUP, "-L: label \"%s\" is longer than "
@@ -53,6 +127,15 @@ main(int argc, char *argv[])
 				    "bytes", REC_NAMEMAX);
 			s.fsname = optarg;
 			break;
+		case 'q':
+			s.quiet = 1;
+			break;
+		case 'S':
+			sflag = 1;
+			break;
+		case 'T':
+			tdate = optarg;
+			break;
 		case 't':
 			s.date = numarg(optarg, "-t", 0, INT64_MAX);
 			break;
@@ -66,24 +149,42 @@ main(int argc, char *argv[])
 		usage();
 	if (s.fsname == NULL)
 		s.fsname = argv[0];
-	s.ddate = 0;
 	s.out = stdout;
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 
 	if (ufs_open(&s.fs, argv[0]) != 0)
 		return DS_STARTUP;
+	setddate(&s, argv[0], tdate, ddpath);
+	scan_note(&s, "Date of this level %d dump: %s", s.level,
+	    showdate(s.date, when, sizeof(when)));
+	if (s.ddate != 0 && s.lastlevel >= 0)
+		scan_note(&s, "Date of last level %d dump: %s", s.lastlevel,
+		    showdate(s.ddate, when, sizeof(when)));
+	else if (s.ddate != 0)
+		scan_note(&s, "Dumping changes since %s",
+		    showdate(s.ddate, when, sizeof(when)));
+	scan_note(&s, "mapping (Pass I) [regular files]");
 	if (scan_maps(&s) != 0)
 		return DS_DAMAGED;
-	fprintf(stderr, "%s: level %d dump of %s: %llu inodes, estimated "
-	    "%llu tape blocks\n", progname, s.level, argv[0],
-	    (unsigned long long)s.ninodes, (unsigned long long)s.estimate);
+	scan_note(&s, "mapping (Pass II) [directories]");
+	scan_mapdirs(&s);
+	scan_note(&s, "estimated %llu tape blocks (%llu inodes).",
+	    (unsigned long long)(s.estimate + scan_overhead(&s)),
+	    (unsigned long long)s.ninodes);
+	if (sflag) {
+		printf("%llu\n",
+		    (unsigned long long)(s.estimate + scan_overhead(&s)));
+		return fflush(stdout) == 0 ? DS_OK : DS_OUTPUT;
+	}
+	scan_note(&s, "dumping (Pass III) [directories]");
 	if (scan_emit(&s) != 0) {
 		warnmsg("writing the record stream:");
 		return DS_OUTPUT;
 	}
 	if (s.errors > 0) {
-		warnmsg("%s: %lu errors; the stream is complete but damaged "
-		    "parts were left out or zeroed", argv[0], s.errors);
+		warnmsg("%s: %lu error%s; the stream is complete but damaged "
+		    "parts were left out or zeroed", argv[0], s.errors,
+		    s.errors == 1 ? "" : "s");
 		return DS_DAMAGED;
 	}
 	return DS_OK;

@@ -20,13 +20,17 @@ struct scan {
 	struct ufs	 fs;
 	int		 level;
 	int		 honor;		/* nodump counts from this level on */
+	int		 lastlevel;	/* of the dump this one follows, or -1 */
+	int		 quiet;		/* no progress lines */
 	int64_t		 date, ddate;
 	const char	*label;
 	const char	*fsname;
 	unsigned char	*used;		/* allocated inodes (TS_CLRI) */
 	unsigned char	*dirs;		/* allocated directories */
 	unsigned char	*dump;		/* inodes to dump (TS_BITS) */
+	unsigned char	*dirmap;	/* directories that may hold some */
 	uint32_t	*inited;	/* initialised inodes per group */
+	int		 dirskipped;	/* pass II has work to do */
 	uint64_t	 ninodes;	/* inodes to dump */
 	uint64_t	 estimate;	/* TP_BSIZE records to write */
 	unsigned long	 errors;
@@ -38,6 +42,13 @@ struct scan {
 };
 
 int	scan_maps(struct scan *s);
+int	scan_mapdirs(struct scan *s);
 int	scan_emit(struct scan *s);
+int	scan_getraw(struct scan *s, uint32_t ino, const unsigned char **raw);
+uint64_t scan_estimate(const struct ufs *fs, const struct dinode *dp);
+void	scan_reestimate(struct scan *s);
+uint64_t scan_overhead(const struct scan *s);
+void	scan_note(const struct scan *s, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
 
 #endif

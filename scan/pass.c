@@ -29,8 +29,8 @@
  * group's initialised inodes, or -1 when its block cannot be read (the
  * first failure in a window is reported).
  */
-static int
-getraw(struct scan *s, uint32_t ino, const unsigned char **raw)
+int
+scan_getraw(struct scan *s, uint32_t ino, const unsigned char **raw)
 {
 	const struct ufs *fs = &s->fs;
 	uint32_t cg = ino / fs->ipg, base = cg * fs->ipg;
@@ -72,8 +72,8 @@ wanttodump(const struct scan *s, const struct dinode *dp)
 }
 
 /* TP_BSIZE records (headers included) that dumping dp will write. */
-static uint64_t
-estimate(const struct ufs *fs, const struct dinode *dp)
+uint64_t
+scan_estimate(const struct ufs *fs, const struct dinode *dp)
 {
 	uint64_t span, data, held;
 	int type = dp->mode & UFS_IFMT;
@@ -125,7 +125,7 @@ scan_maps(struct scan *s)
 	const char *why;
 	struct dinode di;
 	uint32_t ino;
-	int r;
+	int r, isdir;
 
 	s->used = bm_new(fs->maxino);
 	s->dirs = bm_new(fs->maxino);
@@ -142,7 +142,7 @@ scan_maps(struct scan *s)
 		die(DS_STARTUP, "out of memory for %u inodes", fs->maxino);
 	readgroups(s);
 	for (ino = UFS_ROOTINO; ino < fs->maxino; ino++) {
-		if ((r = getraw(s, ino, &raw)) <= 0) {
+		if ((r = scan_getraw(s, ino, &raw)) <= 0) {
 			if (r == 0)	/* skip the rest of the group */
 				ino = (ino / fs->ipg + 1) * fs->ipg - 1;
 			continue;
@@ -158,12 +158,19 @@ scan_maps(struct scan *s)
 			continue;
 		}
 		bm_set(s->used, ino);
-		if ((di.mode & UFS_IFMT) == UFS_IFDIR)
+		isdir = (di.mode & UFS_IFMT) == UFS_IFDIR;
+		if (isdir)
 			bm_set(s->dirs, ino);
 		if (wanttodump(s, &di) || ino == UFS_ROOTINO) {
 			bm_set(s->dump, ino);
 			s->ninodes++;
-			s->estimate += estimate(fs, &di);
+			s->estimate += scan_estimate(fs, &di);
+		} else if (isdir) {
+			/* Out of the used map marks a nodump directory
+			 * for pass II, which passes it on to the tree. */
+			if (s->level >= s->honor && (di.flags & UF_NODUMP))
+				bm_clr(s->used, ino);
+			s->dirskipped = 1;
 		}
 	}
 	if (!bm_isset(s->dirs, UFS_ROOTINO)) {
@@ -171,9 +178,30 @@ scan_maps(struct scan *s)
 		    "restore could read", fs->dev, UFS_ROOTINO);
 		return -1;
 	}
-	/* TS_TAPE, the two maps with their headers, and TS_END. */
-	s->estimate += 4 + 2 * (((uint64_t)fs->maxino + 8191) / 8192);
 	return 0;
+}
+
+/* The estimate for the dump map as it stands, from the inodes. */
+void
+scan_reestimate(struct scan *s)
+{
+	const unsigned char *raw;
+	struct dinode di;
+	uint64_t ino = 0;
+
+	s->estimate = 0;
+	while ((ino = bm_next(s->dump, ino + 1, s->fs.maxino)) < s->fs.maxino)
+		if (scan_getraw(s, (uint32_t)ino, &raw) > 0) {
+			ufs_decode(&s->fs, raw, (uint32_t)ino, &di);
+			s->estimate += scan_estimate(&s->fs, &di);
+		}
+}
+
+/* TS_TAPE, the two maps with their headers, and TS_END. */
+uint64_t
+scan_overhead(const struct scan *s)
+{
+	return 4 + 2 * (((uint64_t)s->fs.maxino + 8191) / 8192);
 }
 
 static void
@@ -226,7 +254,7 @@ emitino(struct scan *s, uint32_t ino, int wantdir)
 	const char *why;
 	int type, isdir;
 
-	if (getraw(s, ino, &raw) <= 0) {
+	if (scan_getraw(s, ino, &raw) <= 0) {
 		warnmsg("%s: inode %u: unreadable; not dumped", fs->dev, ino);
 		s->errors++;
 		return 0;
@@ -329,11 +357,13 @@ scan_emit(struct scan *s)
 	if (gethostname(h.host, sizeof(h.host) - 1) != 0)
 		snprintf(h.host, sizeof(h.host), "unknown");
 	h.inodes = s->ninodes;
-	h.blocks = s->estimate;
+	h.blocks = s->estimate + scan_overhead(s);
 	rec_put_header(s->out, &h);
 	putmap(s->out, R_USED, s->used, fs->maxino);
 	putmap(s->out, R_DUMPED, s->dump, fs->maxino);
 	for (pass = 1; pass >= 0; pass--) {
+		if (pass == 0)
+			scan_note(s, "dumping (Pass IV) [regular files]");
 		ino = 0;
 		while ((ino = bm_next(s->dump, ino + 1, fs->maxino)) <
 		    fs->maxino) {

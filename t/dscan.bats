@@ -6,9 +6,25 @@ load helper
 @test "the header line describes the file system and the dump" {
 	local img
 	img=$(fixture freebsd-ufs2-le.img.gz)
-	run -0 --separate-stderr dscan -L monday -N /usr -t 1700000000 "$img"
+	run -0 --separate-stderr dscan -q -L monday -N /usr -t 1700000000 "$img"
 	[ "${lines[0]}" = "dscan 1 dev=$img ufs=2 byteorder=le sblock=65536 bsize=32768 fsize=4096 ncg=4 ipg=256 maxino=1024 fssize=1024 fsid=66afa0cb:58f171a9 level=0 date=1700000000 ddate=0 label=monday fsname=/usr host=$(hostname) inodes=16 blocks=1051072" ]
-	[ "$stderr" = "dscan: level 0 dump of $img: 16 inodes, estimated 1051072 tape blocks" ]
+	[ "$stderr" = "" ]
+}
+
+@test "progress goes to stderr in dump's words, the estimate with it" {
+	local img
+	img=$(fixture freebsd-ufs2-le.img.gz)
+	run -0 sh -c "TZ=UTC dscan -t 1700000000 '$img' 2>&1 >/dev/null"
+	[ "$output" = "  DUMP: Date of this level 0 dump: Tue Nov 14 22:13:20 2023
+  DUMP: mapping (Pass I) [regular files]
+  DUMP: mapping (Pass II) [directories]
+  DUMP: estimated 1051072 tape blocks (16 inodes).
+  DUMP: dumping (Pass III) [directories]
+  DUMP: dumping (Pass IV) [regular files]" ]
+	run -0 sh -c "TZ=UTC dscan -S -l 1 -T 'Sun Aug  4 15:39:57 2024' '$img' 2>&1"
+	[ "${lines[1]}" = "  DUMP: Dumping changes since Sun Aug  4 15:39:57 2024" ]
+	[ "${lines[-2]}" = "  DUMP: estimated 137 tape blocks (3 inodes)." ]
+	[ "${lines[-1]}" = 137 ]
 }
 
 @test "the maps come before the inodes, directories first, each in ascending order" {
@@ -147,9 +163,9 @@ i 12 f 0644 1 0 0 0 128 1722785995.588459000 1722785995.588459000 1722785999.327
 	img=$(fixture freebsd-ufs2-le.img.gz)
 	# cg 1 header: (cgbase 264 + cblkno 32) fragments of 4096; magic at +4
 	printf '\377\377\377\377' | dd of="$img" bs=1 seek=$((296 * 4096 + 4)) conv=notrunc 2>/dev/null
-	run -2 --separate-stderr dscan "$img"
+	run -2 --separate-stderr dscan -q "$img"
 	[ "${stderr_lines[0]}" = "dscan: $img: cylinder group 1: bad header (magic or index); reading all its 256 inodes" ]
-	[ "${stderr_lines[-1]}" = "dscan: $img: 1 errors; the stream is complete but damaged parts were left out or zeroed" ]
+	[ "${stderr_lines[-1]}" = "dscan: $img: 1 error; the stream is complete but damaged parts were left out or zeroed" ]
 	[ "${lines[-1]}" = "end 16 1" ]
 }
 
@@ -158,7 +174,7 @@ i 12 f 0644 1 0 0 0 128 1722785995.588459000 1722785995.588459000 1722785999.327
 	img=$(fixture freebsd-ufs2-le.img.gz)
 	# inode 5 of cg 0: iblkno 40 fragments of 4096, 256 bytes an inode
 	printf '\355\361' | dd of="$img" bs=1 seek=$((40 * 4096 + 5 * 256)) conv=notrunc 2>/dev/null
-	run -2 --separate-stderr dscan "$img"
+	run -2 --separate-stderr dscan -q "$img"
 	[ "${stderr_lines[0]}" = "dscan: $img: inode 5: unknown file type (mode 0170755, size 1048576); not dumped" ]
 	[ "${lines[-1]}" = "end 15 1" ]
 	run -1 grep '^i 5 ' <<<"$output"
@@ -169,8 +185,8 @@ i 12 f 0644 1 0 0 0 128 1722785995.588459000 1722785995.588459000 1722785999.327
 	img=$(fixture freebsd-ufs2-le.img.gz)
 	# inode 4 (file1): its first direct pointer, at inode offset 112
 	printf '\377\377\377\0' | dd of="$img" bs=1 seek=$((40 * 4096 + 4 * 256 + 112)) conv=notrunc 2>/dev/null
-	run -2 --separate-stderr dscan "$img"
-	[ "${stderr_lines[1]}" = "dscan: $img: inode 4: block 0 at fragment 16777215 lies outside the file system (1024 fragments); dumped as zeros" ]
+	run -2 --separate-stderr dscan -q "$img"
+	[ "${stderr_lines[0]}" = "dscan: $img: inode 4: block 0 at fragment 16777215 lies outside the file system (1024 fragments); dumped as zeros" ]
 	run -0 grep '^d 4 ' <<<"$output"
 	[ "$output" = "d 4 0 - 23" ]
 }

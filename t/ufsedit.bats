@@ -6,37 +6,16 @@
 
 load helper
 
-setup_file() {
-	local top bin cc flags
-	top=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
-	bin=$BATS_FILE_TMPDIR/bin
-	cc=${CC:-cc}
-	flags="-std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -O1"
-	mkdir -p "$bin"
-	# shellcheck disable=SC2086
-	$cc $flags -I"$top/lib" -o "$bin/ufsedit" \
-	    "$top"/t/tools/ufsedit/*.c "$top"/lib/*.c
-	# shellcheck disable=SC2086
-	$cc $flags -I"$top/lib" -o "$bin/dscan" "$top"/scan/*.c \
-	    "$top"/lib/*.c
-	# shellcheck disable=SC2086
-	$cc $flags -I"$top/lib" -o "$bin/dblkread" "$top"/blkread/*.c \
-	    "$top"/lib/*.c
-	$cc -O1 -I"$top/lib" -o "$bin/fsdesc" "$top/t/tools/fsdesc.c" \
-	    "$top/lib/esc.c"
-}
-
 setup() {
-	B=$BATS_FILE_TMPDIR/bin
-	UE=$B/ufsedit
+	UE=ufsedit
 	T=$BATS_TEST_TMPDIR
 	umask 022
 }
 
 # dumpimg IMAGE DUMPFILE: a level-0 dump of the image.
 dumpimg() {
-	{ "$B/dscan" "$1" 2>"$T/dscan.err"; echo $? >"$T/dscan.st"; } |
-	    "$B/dblkread" >"$2"
+	{ dscan "$1" 2>"$T/dscan.err"; echo $? >"$T/dscan.st"; } |
+	    dblkread >"$2"
 	[ "$(cat "$T/dscan.st")" = 0 ] || { cat "$T/dscan.err" >&2; return 1; }
 }
 
@@ -44,7 +23,7 @@ dumpimg() {
 # stamp differently on the two sides (modification times, the
 # permissions of symbolic links).
 desc() {
-	"$B/fsdesc" -p s "$1" |
+	fsdesc -p s "$1" |
 	    awk '{ $8 = "-"; if ($2 == "l") $3 = "-"; print }'
 }
 
@@ -67,7 +46,7 @@ inos() {
 
 # dscanlines IMAGE INO: dscan's lines about one inode.
 dscanlines() {
-	"$B/dscan" "$1" 2>/dev/null | awk -v ino="$2" '$2 == ino &&
+	dscan "$1" 2>/dev/null | awk -v ino="$2" '$2 == ino &&
 	    ($1 == "i" || $1 == "d" || $1 == "l")'
 }
 
@@ -363,7 +342,7 @@ $((15 * bs)) $((4 * bs))" ]
 	t60=$(printf '%60s' '' | tr ' ' l)
 	printf '%s\n' "symlink $t59 short" "symlink $t60 long" |
 	    "$UE" "$T/img"
-	run -0 "$B/dscan" "$T/img"
+	run -0 dscan "$T/img"
 	[[ "$output" == *"
 l "*" $t59"* ]]
 	[[ "$output" != *"$t60"* ]]
@@ -403,7 +382,7 @@ l "*" $t59"* ]]
 	mkimage "$T/src" "$T/img" 2 8192 1024 -s 16m -o density=2048
 	for i in $(seq 1 300); do echo "mkfifo p$i"; done | "$UE" "$T/img"
 	run -0 "$UE" -c "$T/img"
-	run -0 "$B/dscan" "$T/img"
+	run -0 dscan "$T/img"
 	[ "$(printf '%s\n' "$output" | grep -c '^i .* p ')" = 300 ]
 }
 
@@ -436,7 +415,7 @@ l "*" $t59"* ]]
 	run -1 "$UE" "$T/img" <<<"mkdir e/f"
 	[ "$output" = "ufsedit: line 1: mkdir e/f: file exists" ]
 	cmp "$T/before" "$T/img"
-	run -0 "$B/dscan" "$T/img"
+	run -0 dscan "$T/img"
 	[ "$(printf '%s\n' "$output" | grep -c '^i .* d ')" = 4 ]
 }
 

@@ -3,7 +3,7 @@
  * trees (what went into a dump, what restore gave back) compare with diff.
  * Test tool only.
  *
- *	fsdesc [-H] [-p s|us|ns] [-x name] dir
+ *	fsdesc [-H] [-p none|s|us|ns] [-x name] dir
  *
  * Each line: path type perm nlink uid gid size mtime what links [holes]
  *   path	escaped as in dscan(5), "." for dir itself
@@ -196,7 +196,9 @@ describe(const char *path, const char *rel)
 		printf("-");
 	else
 		printf("%lld", (long long)sb.st_size);
-	if (prec == 0)
+	if (prec < 0)
+		printf(" - ");
+	else if (prec == 0)
 		printf(" %lld ", (long long)sb.st_mtim.tv_sec);
 	else
 		printf(" %lld.%0*lld ", (long long)sb.st_mtim.tv_sec, prec, frac);
@@ -236,20 +238,21 @@ main(int argc, char *argv[])
 			Hflag = 1;
 			break;
 		case 'p':
-			prec = strcmp(optarg, "s") == 0 ? 0 :
+			prec = strcmp(optarg, "none") == 0 ? -1 :
+			    strcmp(optarg, "s") == 0 ? 0 :
 			    strcmp(optarg, "ns") == 0 ? 9 : 6;
 			break;
 		case 'x':
 			exclude = optarg;
 			break;
 		default:
-			fprintf(stderr, "usage: fsdesc [-H] [-p s|us|ns] "
+			fprintf(stderr, "usage: fsdesc [-H] [-p none|s|us|ns] "
 			    "[-x name] dir\n");
 			return 2;
 		}
 	}
 	if (argc - optind != 1) {
-		fprintf(stderr, "usage: fsdesc [-H] [-p s|us|ns] [-x name] dir\n");
+		fprintf(stderr, "usage: fsdesc [-H] [-p none|s|us|ns] [-x name] dir\n");
 		return 2;
 	}
 	describe(argv[optind], ".");

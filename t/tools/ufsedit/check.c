@@ -276,7 +276,7 @@ pass2(struct ck *k)
 			continue;
 		k->cur = ino;
 		if (ino_get(ed, ino, &ip) != 0 ||
-		    dir_walk(ed, &ip, entry, k) != 0)
+		    ed_dir_walk(ed, &ip, entry, k) != 0)
 			reporterr(k);
 	}
 	for (ino = UFS_ROOTINO; ino < ed->fs.maxino; ino++) {

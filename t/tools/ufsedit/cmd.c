@@ -228,12 +228,12 @@ create(struct ed *ed, const struct nd *nd, uint16_t mode, uint64_t rdev,
 	if (ino_alloc(ed, isdir, nd->dir, ino) != 0 ||
 	    newinode(ed, *ino, mode, p.d.gid, &ip) != 0)
 		return -1;
-	if (isdir && dir_init(ed, &ip, nd->dir) != 0)
+	if (isdir && ed_dir_init(ed, &ip, nd->dir) != 0)
 		return -1;
 	if ((mode & UFS_IFMT) == UFS_IFCHR || (mode & UFS_IFMT) == UFS_IFBLK)
 		ip.d.db[0] = (int64_t)rdev;
 	if (ino_put(ed, &ip) != 0 ||
-	    dir_enter(ed, nd->dir, nd->name, nd->len, *ino, dtype(mode)) != 0)
+	    ed_dir_enter(ed, nd->dir, nd->name, nd->len, *ino, dtype(mode)) != 0)
 		return -1;
 	if (!isdir)
 		return 0;
@@ -384,11 +384,11 @@ c_rmdir(struct ed *ed, char **av)
 		return fail(ed, "cannot remove . or ..");
 	if ((ip.d.mode & UFS_IFMT) != UFS_IFDIR)
 		return fail(ed, "not a directory");
-	if (dir_isempty(ed, &ip, &empty) != 0)
+	if (ed_dir_isempty(ed, &ip, &empty) != 0)
 		return -1;
 	if (!empty)
 		return fail(ed, "directory not empty");
-	if (dir_remove(ed, nd.dir, nd.name, nd.len) != 0 ||
+	if (ed_dir_remove(ed, nd.dir, nd.name, nd.len) != 0 ||
 	    ino_get(ed, nd.ino, &ip) != 0 || release(ed, &ip) != 0)
 		return -1;
 	return addlink(ed, nd.dir, -1);
@@ -404,7 +404,7 @@ c_rm(struct ed *ed, char **av)
 		return -1;
 	if ((ip.d.mode & UFS_IFMT) == UFS_IFDIR)
 		return fail(ed, "is a directory");
-	if (dir_remove(ed, nd.dir, nd.name, nd.len) != 0)
+	if (ed_dir_remove(ed, nd.dir, nd.name, nd.len) != 0)
 		return -1;
 	return addlink(ed, nd.ino, -1);
 }
@@ -425,7 +425,7 @@ c_link(struct ed *ed, char **av)
 		return -1;
 	if (to.len == 0 || to.ino != 0)
 		return fail(ed, "%s: file exists", av[2]);
-	if (dir_enter(ed, to.dir, to.name, to.len, from.ino,
+	if (ed_dir_enter(ed, to.dir, to.name, to.len, from.ino,
 	    dtype(ip.d.mode)) != 0)
 		return -1;
 	return addlink(ed, from.ino, 1);
@@ -446,7 +446,7 @@ below(struct ed *ed, uint32_t d, uint32_t anc, int *yes)
 			*yes = 0;
 			return 0;
 		}
-		if (dir_lookup(ed, d, (const unsigned char *)"..", 2, &d) != 0)
+		if (ed_dir_lookup(ed, d, (const unsigned char *)"..", 2, &d) != 0)
 			return -1;
 		if (d == 0)
 			break;
@@ -470,7 +470,7 @@ renamable(struct ed *ed, const struct nd *o, const struct nd *n, int sdir)
 			return fail(ed, "not a directory");
 		if (!sdir && tdir)
 			return fail(ed, "is a directory");
-		if (tdir && dir_isempty(ed, &t, &empty) != 0)
+		if (tdir && ed_dir_isempty(ed, &t, &empty) != 0)
 			return -1;
 		if (tdir && !empty)
 			return fail(ed, "directory not empty");
@@ -510,12 +510,12 @@ c_rename(struct ed *ed, char **av)
 	if (renamable(ed, &o, &n, sdir) != 0)
 		return -1;
 	if (n.ino != 0) {
-		if (dir_rewrite(ed, n.dir, n.name, n.len, o.ino, type) != 0)
+		if (ed_dir_rewrite(ed, n.dir, n.name, n.len, o.ino, type) != 0)
 			return -1;
-	} else if (dir_enter(ed, n.dir, n.name, n.len, o.ino, type) != 0) {
+	} else if (ed_dir_enter(ed, n.dir, n.name, n.len, o.ino, type) != 0) {
 		return -1;
 	}
-	if (dir_remove(ed, o.dir, o.name, o.len) != 0)
+	if (ed_dir_remove(ed, o.dir, o.name, o.len) != 0)
 		return -1;
 	if (n.ino != 0 && sdir) {	/* the empty directory it replaces */
 		if (ino_get(ed, n.ino, &t) != 0 || release(ed, &t) != 0 ||
@@ -525,7 +525,7 @@ c_rename(struct ed *ed, char **av)
 		return -1;
 	}
 	if (sdir && o.dir != n.dir) {
-		if (dir_rewrite(ed, o.ino, (const unsigned char *)"..", 2,
+		if (ed_dir_rewrite(ed, o.ino, (const unsigned char *)"..", 2,
 		    n.dir, DT_DIR) != 0 || addlink(ed, o.dir, -1) != 0 ||
 		    addlink(ed, n.dir, 1) != 0)
 			return -1;

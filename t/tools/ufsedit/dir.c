@@ -61,7 +61,7 @@ dput(const struct ed *ed, unsigned char *p, uint32_t ino, uint32_t reclen,
 
 /* Read directory ip whole, checking every entry (ufs_dirbadentry). */
 static int
-dir_load(struct ed *ed, struct inode *ip, unsigned char **bufp)
+ed_dir_load(struct ed *ed, struct inode *ip, unsigned char **bufp)
 {
 	uint64_t size = ip->d.size, off, end;
 	unsigned char *buf;
@@ -120,7 +120,7 @@ find(const struct ed *ed, const unsigned char *buf, uint64_t size,
 }
 
 int
-dir_walk(struct ed *ed, struct inode *ip,
+ed_dir_walk(struct ed *ed, struct inode *ip,
     int (*fn)(void *arg, uint64_t off, uint32_t ino, int type,
     const unsigned char *name, size_t len), void *arg)
 {
@@ -129,7 +129,7 @@ dir_walk(struct ed *ed, struct inode *ip,
 	struct dent e;
 	int r = 0;
 
-	if (dir_load(ed, ip, &buf) != 0)
+	if (ed_dir_load(ed, ip, &buf) != 0)
 		return -1;
 	for (off = 0; off < ip->d.size && r == 0; off += e.reclen) {
 		dget(ed, buf + off, &e);
@@ -142,7 +142,7 @@ dir_walk(struct ed *ed, struct inode *ip,
 }
 
 int
-dir_lookup(struct ed *ed, uint32_t dino, const unsigned char *name,
+ed_dir_lookup(struct ed *ed, uint32_t dino, const unsigned char *name,
     size_t len, uint32_t *ino)
 {
 	struct inode dp;
@@ -150,7 +150,7 @@ dir_lookup(struct ed *ed, uint32_t dino, const unsigned char *name,
 	uint64_t at;
 	int64_t prev;
 
-	if (ino_get(ed, dino, &dp) != 0 || dir_load(ed, &dp, &buf) != 0)
+	if (ino_get(ed, dino, &dp) != 0 || ed_dir_load(ed, &dp, &buf) != 0)
 		return -1;
 	*ino = 0;
 	if (find(ed, buf, dp.d.size, name, len, &at, &prev) == 0)
@@ -176,7 +176,7 @@ putchunk(struct ed *ed, struct inode *dp, const unsigned char *buf,
  * in a new chunk at the end (ufs_direnter).
  */
 int
-dir_enter(struct ed *ed, uint32_t dino, const unsigned char *name,
+ed_dir_enter(struct ed *ed, uint32_t dino, const unsigned char *name,
     size_t len, uint32_t ino, int type)
 {
 	struct inode dp;
@@ -186,7 +186,7 @@ dir_enter(struct ed *ed, uint32_t dino, const unsigned char *name,
 	size_t need = DIRSIZ(len), used;
 	int r;
 
-	if (ino_get(ed, dino, &dp) != 0 || dir_load(ed, &dp, &buf) != 0)
+	if (ino_get(ed, dino, &dp) != 0 || ed_dir_load(ed, &dp, &buf) != 0)
 		return -1;
 	for (off = 0; off < dp.d.size; off += e.reclen) {
 		dget(ed, buf + off, &e);
@@ -212,7 +212,7 @@ dir_enter(struct ed *ed, uint32_t dino, const unsigned char *name,
 
 /* Drop an entry: its space joins the entry before it (ufs_dirremove). */
 int
-dir_remove(struct ed *ed, uint32_t dino, const unsigned char *name,
+ed_dir_remove(struct ed *ed, uint32_t dino, const unsigned char *name,
     size_t len)
 {
 	struct inode dp;
@@ -221,7 +221,7 @@ dir_remove(struct ed *ed, uint32_t dino, const unsigned char *name,
 	int64_t prev;
 	int r;
 
-	if (ino_get(ed, dino, &dp) != 0 || dir_load(ed, &dp, &buf) != 0)
+	if (ino_get(ed, dino, &dp) != 0 || ed_dir_load(ed, &dp, &buf) != 0)
 		return -1;
 	if (find(ed, buf, dp.d.size, name, len, &at, &prev) != 0) {
 		free(buf);
@@ -240,7 +240,7 @@ dir_remove(struct ed *ed, uint32_t dino, const unsigned char *name,
 
 /* Point an existing entry at another inode (ufs_dirrewrite). */
 int
-dir_rewrite(struct ed *ed, uint32_t dino, const unsigned char *name,
+ed_dir_rewrite(struct ed *ed, uint32_t dino, const unsigned char *name,
     size_t len, uint32_t ino, int type)
 {
 	struct inode dp;
@@ -249,7 +249,7 @@ dir_rewrite(struct ed *ed, uint32_t dino, const unsigned char *name,
 	int64_t prev;
 	int r;
 
-	if (ino_get(ed, dino, &dp) != 0 || dir_load(ed, &dp, &buf) != 0)
+	if (ino_get(ed, dino, &dp) != 0 || ed_dir_load(ed, &dp, &buf) != 0)
 		return -1;
 	if (find(ed, buf, dp.d.size, name, len, &at, &prev) != 0) {
 		free(buf);
@@ -279,9 +279,9 @@ notdots(void *arg, uint64_t off, uint32_t ino, int type,
 }
 
 int
-dir_isempty(struct ed *ed, struct inode *ip, int *empty)
+ed_dir_isempty(struct ed *ed, struct inode *ip, int *empty)
 {
-	int r = dir_walk(ed, ip, notdots, NULL);
+	int r = ed_dir_walk(ed, ip, notdots, NULL);
 
 	if (r < 0)
 		return -1;
@@ -291,7 +291,7 @@ dir_isempty(struct ed *ed, struct inode *ip, int *empty)
 
 /* The first chunk of a new directory: "." and "..". */
 int
-dir_init(struct ed *ed, struct inode *ip, uint32_t parent)
+ed_dir_init(struct ed *ed, struct inode *ip, uint32_t parent)
 {
 	unsigned char chunk[DIRBLKSIZ];
 
@@ -353,7 +353,7 @@ namei(struct ed *ed, const unsigned char *path, size_t plen, struct nd *nd)
 		}
 		memcpy(nd->name, path + start, clen);
 		nd->len = clen;
-		if (dir_lookup(ed, nd->dir, nd->name, clen, &nd->ino) != 0)
+		if (ed_dir_lookup(ed, nd->dir, nd->name, clen, &nd->ino) != 0)
 			return -1;
 	}
 }

@@ -166,18 +166,18 @@ struct nd {
 
 int	namei(struct ed *ed, const unsigned char *path, size_t plen,
 	    struct nd *nd);
-int	dir_lookup(struct ed *ed, uint32_t dino, const unsigned char *name,
+int	ed_dir_lookup(struct ed *ed, uint32_t dino, const unsigned char *name,
 	    size_t len, uint32_t *ino);
-int	dir_enter(struct ed *ed, uint32_t dino, const unsigned char *name,
+int	ed_dir_enter(struct ed *ed, uint32_t dino, const unsigned char *name,
 	    size_t len, uint32_t ino, int type);
-int	dir_remove(struct ed *ed, uint32_t dino, const unsigned char *name,
+int	ed_dir_remove(struct ed *ed, uint32_t dino, const unsigned char *name,
 	    size_t len);
-int	dir_rewrite(struct ed *ed, uint32_t dino, const unsigned char *name,
+int	ed_dir_rewrite(struct ed *ed, uint32_t dino, const unsigned char *name,
 	    size_t len, uint32_t ino, int type);
-int	dir_isempty(struct ed *ed, struct inode *ip, int *empty);
-int	dir_init(struct ed *ed, struct inode *ip, uint32_t parent);
+int	ed_dir_isempty(struct ed *ed, struct inode *ip, int *empty);
+int	ed_dir_init(struct ed *ed, struct inode *ip, uint32_t parent);
 int	dtype(uint16_t mode);
-int	dir_walk(struct ed *ed, struct inode *ip,
+int	ed_dir_walk(struct ed *ed, struct inode *ip,
 	    int (*fn)(void *arg, uint64_t off, uint32_t ino, int type,
 	    const unsigned char *name, size_t len), void *arg);
 

@@ -1,0 +1,156 @@
+#include <sys/types.h>
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bmap.h"
+#include "bytes.h"
+#include "dir.h"
+#include "msg.h"
+#include "xio.h"
+
+#define READMAX	(64 * 1024)	/* bytes of a directory read at once */
+
+/* Is this "." or ".."? */
+int
+dir_isdot(const struct dent *d)
+{
+	return (d->namlen == 1 && d->name[0] == '.') ||
+	    (d->namlen == 2 && d->name[0] == '.' && d->name[1] == '.');
+}
+
+/* Why the entry at p (room bytes left in its block) is unusable, or NULL. */
+static const char *
+badentry(const struct ufs *fs, const unsigned char *p, size_t room,
+    struct dent *d)
+{
+	uint16_t reclen = get16(p + 4, fs->be);
+
+	d->ino = get32(p, fs->be);
+	if (fs->oldinofmt) {
+		d->type = 0;
+		d->namlen = get16(p + 6, fs->be);
+	} else {
+		d->type = p[6];
+		d->namlen = p[7];
+	}
+	d->name = p + 8;
+	if (reclen < 8 || reclen % 4 != 0 || reclen > room)
+		return "bad record length";
+	if (d->ino == 0)
+		return NULL;
+	if (d->ino >= fs->maxino)
+		return "inode number beyond the last inode";
+	if (d->namlen == 0 || d->namlen > UFS_MAXNAMLEN ||
+	    (size_t)d->namlen + 8 > reclen)
+		return "bad name length";
+	if (memchr(d->name, '/', d->namlen) != NULL ||
+	    memchr(d->name, '\0', d->namlen) != NULL)
+		return "a name with '/' or NUL in it";
+	return NULL;
+}
+
+/*
+ * Hand every entry of len bytes of directory blocks (at offset off in
+ * directory dirino) to fn.  A damaged entry is reported and the rest of
+ * its 512-byte block skipped.
+ */
+int
+dir_blocks(const struct ufs *fs, uint32_t dirino, const unsigned char *p,
+    size_t len, uint64_t off, dent_fn fn, void *arg, unsigned long *errors)
+{
+	size_t blk, loc;
+	struct dent d;
+	const char *why;
+	int rc;
+
+	for (blk = 0; blk + DIRBLKSIZ <= len; blk += DIRBLKSIZ) {
+		for (loc = 0; loc + 8 <= DIRBLKSIZ; loc += get16(p + blk +
+		    loc + 4, fs->be)) {
+			why = badentry(fs, p + blk + loc, DIRBLKSIZ - loc, &d);
+			if (why != NULL) {
+				warnmsg("%s: directory inode %u: entry at "
+				    "offset %llu: %s; the rest of its block "
+				    "is skipped", fs->dev, dirino,
+				    (unsigned long long)(off + blk + loc), why);
+				(*errors)++;
+				break;
+			}
+			if (d.ino == 0)
+				continue;
+			d.off = off + blk + loc;
+			if ((rc = fn(arg, &d)) != 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+struct dwalk {
+	const struct ufs	*fs;
+	const struct dinode	*dp;
+	unsigned char		*buf;
+	dent_fn			 fn;
+	void			*arg;
+	unsigned long		*errors;
+};
+
+static int
+dirrun(void *arg, const struct run *r)
+{
+	struct dwalk *w = arg;
+	const struct ufs *fs = w->fs;
+	uint64_t done, n;
+	ssize_t got;
+	int rc;
+
+	if (r->frag == 0) {
+		warnmsg("%s: directory inode %u: a hole of %llu bytes at "
+		    "offset %llu", fs->dev, w->dp->ino,
+		    (unsigned long long)r->len, (unsigned long long)r->off);
+		(*w->errors)++;
+		return 0;
+	}
+	for (done = 0; done < r->len; done += n) {
+		n = r->len - done < READMAX ? r->len - done : READMAX;
+		got = preadfull(fs->fd, w->buf, (size_t)n,
+		    (off_t)r->frag * fs->fsize + (off_t)done);
+		if (got != (ssize_t)n) {
+			warnmsg("%s: directory inode %u: cannot read %llu "
+			    "bytes at fragment %lld", fs->dev, w->dp->ino,
+			    (unsigned long long)n, (long long)r->frag);
+			(*w->errors)++;
+			continue;
+		}
+		rc = dir_blocks(fs, w->dp->ino, w->buf, (size_t)n,
+		    r->off + done, w->fn, w->arg, w->errors);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * Read every entry of directory dp, with ibuf (UFS_NIADDR * bsize bytes)
+ * for its indirect blocks.  Returns 0, or fn's nonzero result.
+ */
+int
+dir_walk(const struct ufs *fs, const struct dinode *dp, unsigned char *ibuf,
+    dent_fn fn, void *arg, unsigned long *errors)
+{
+	struct dwalk w;
+	int rc;
+
+	w.fs = fs;
+	w.dp = dp;
+	w.fn = fn;
+	w.arg = arg;
+	w.errors = errors;
+	w.buf = malloc(READMAX);
+	if (w.buf == NULL)
+		die(1, "out of memory");
+	rc = bmap_walk(fs, dp, 0, ibuf, dirrun, &w, errors);
+	free(w.buf);
+	return rc;
+}
