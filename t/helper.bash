@@ -153,3 +153,28 @@ line"
 	mkdir "$d/many"
 	(cd "$d/many" && seq -f 'entry%05g' 1 5000 | xargs touch)
 }
+
+# without INODE: dscan records on stdin without that inode, still a valid
+# stream (the dumped map and the end count follow).  The FreeBSD
+# fixture's inode 10 is 512 GiB of hole, a 1 GiB dump of its own.
+without() {
+	awk -v x="$1" '
+	$1 == "b" && $2 <= x && x <= $3 {
+		if ($2 < x) print "b", $2, x - 1
+		if (x < $3) print "b", x + 1, $3
+		next
+	}
+	$1 == "i" { skip = $2 == x }
+	$1 != "i" && $1 != "u" && $1 != "b" && $1 != "end" && $1 != "dscan" && skip { next }
+	$1 == "i" && skip { next }
+	$1 == "end" { print "end", $2 - 1, $3; next }
+	{ print }'
+}
+
+# freebsd_dump IMAGE DUMPFILE [dblkread options]: a dump of a FreeBSD
+# fixture without its 512 GiB file.
+freebsd_dump() {
+	local img=$1 out=$2
+	shift 2
+	dscan -q "$img" | without 10 | dblkread "$@" >"$out"
+}
