@@ -19,7 +19,7 @@ LIBOBJ = lib/bmap.o lib/dir.o lib/dumpdates.o lib/esc.o lib/msg.o lib/num.o lib/
 	lib/spcl.o lib/ufs.o lib/xio.o
 SCANOBJ = scan/dscan.o scan/mapdirs.o scan/pass.o
 BLKOBJ = blkread/dblkread.o
-TAPEOBJ = tapewr/dtapewr.o tapewr/ring.o
+TAPEOBJ = tapewr/dtapewr.o tapewr/input.o tapewr/ring.o tapewr/volume.o
 DDATEOBJ = ddate/ddate.o
 PROGS = bin/dscan bin/dblkread bin/dtapewr bin/ddate
 MAN1 = scan/dscan.1 blkread/dblkread.1 tapewr/dtapewr.1
@@ -53,7 +53,8 @@ bin/ddate: $(DDATEOBJ) lib/libdump.a
 	$(CC) $(LDFLAGS) -o $@ $(DDATEOBJ) lib/libdump.a $(LDLIBS)
 
 # Test tools: built by "make check", never installed.
-TOOLS = t/tools/bin/fsdesc t/tools/bin/dumpinfo t/tools/bin/ufsedit
+TOOLS = t/tools/bin/fsdesc t/tools/bin/dumpinfo t/tools/bin/ufsedit \
+	t/tools/bin/eomshim.so
 UEDIT = t/tools/ufsedit/alloc.c t/tools/ufsedit/check.c \
 	t/tools/ufsedit/cmd.c t/tools/ufsedit/dev.c t/tools/ufsedit/dir.c \
 	t/tools/ufsedit/inode.c t/tools/ufsedit/main.c
@@ -66,6 +67,12 @@ t/tools/bin/ufsedit: $(UEDIT) t/tools/ufsedit/ufsedit.h lib/libdump.a
 t/tools/bin/fsdesc: t/tools/fsdesc.c lib/libdump.a
 	mkdir -p t/tools/bin
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ t/tools/fsdesc.c lib/libdump.a
+
+# No sanitizer in the preloaded library: it goes into any program.
+t/tools/bin/eomshim.so: t/tools/eomshim.c
+	mkdir -p t/tools/bin
+	$(CC) -O2 -g -std=c99 -Wall -Wextra -Werror -shared -fPIC -o $@ \
+	    t/tools/eomshim.c -ldl
 
 t/tools/bin/dumpinfo: t/tools/dumpinfo.c lib/libdump.a
 	mkdir -p t/tools/bin

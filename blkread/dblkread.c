@@ -372,6 +372,7 @@ begin(struct out *o, const struct rec_header *h, const char *dev,
 	strcopy(sp->dev, sizeof(sp->dev), h->dev);
 	strcopy(sp->host, sizeof(sp->host), h->host);
 	sp->flags = o->oldfmt ? 0 : DR_NEWINODEFMT;
+	sp->estimate = (int64_t)h->blocks;
 }
 
 static void
@@ -381,6 +382,7 @@ putmaps(struct out *o)
 	o->sp.inumber = 0;
 	puthead(o, TS_TAPE);
 	o->sp.flags &= ~DR_NEWHEADER;
+	o->sp.estimate = 0;
 	putmap(o, TS_CLRI, o->used);
 	putmap(o, TS_BITS, o->dumped);
 }

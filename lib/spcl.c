@@ -93,6 +93,10 @@ spcl_encode(const struct spcl *sp, unsigned char *r, enum layout layout,
 	put64(r + 904, (uint64_t)sp->ddate, be);
 	put64(r + SP_TAPEA, (uint64_t)sp->tapea, be);
 	put64(r + SP_FIRSTREC, (uint64_t)sp->firstrec, be);
+	if (sp->type == TS_TAPE && sp->estimate > 0) {
+		memcpy(r + SP_ESTMARK, SP_ESTMAGIC, 4);
+		put64(r + SP_ESTIMATE, (uint64_t)sp->estimate, be);
+	}
 	spcl_setsum(r, be);
 }
 

@@ -46,6 +46,16 @@
 #define SP_TAPEA	912
 #define SP_FIRSTREC	920
 
+/*
+ * In the spare words at the end of TS_TAPE, dblkread leaves the size
+ * estimate of the dump for dtapewr's progress lines: the four bytes
+ * "dscN" and a 64-bit count of TP_BSIZE records.  Every restore ignores
+ * these words (they are c_spare everywhere, Linux's included).
+ */
+#define SP_ESTMARK	1012
+#define SP_ESTMAGIC	"dscN"
+#define SP_ESTIMATE	1016
+
 enum layout { LAYOUT_UFS2, LAYOUT_NFS };
 
 struct spcl {
@@ -78,6 +88,7 @@ struct spcl {
 	char		host[NAMELEN];
 	int32_t		flags;
 	int64_t		firstrec;
+	int64_t		estimate;	/* TS_TAPE only; 0: none */
 };
 
 void	spcl_encode(const struct spcl *sp, unsigned char *rec,

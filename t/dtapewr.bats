@@ -58,7 +58,7 @@ same_prefix() {
 	head -c 100000 /dev/urandom >"$BATS_TEST_TMPDIR/noise"
 	run -2 --separate-stderr dtapewr -f "$BATS_TEST_TMPDIR/out" <"$BATS_TEST_TMPDIR/noise"
 	[ "${stderr_lines[0]}" = "dtapewr: stdin: record 0: not a dump stream (no TS_TAPE header)" ]
-	[ "${stderr_lines[1]}" = "dtapewr: $BATS_TEST_TMPDIR/out holds an incomplete dump (0 blocks written)" ]
+	[ "${stderr_lines[1]}" = "dtapewr: $BATS_TEST_TMPDIR/out holds an incomplete dump (volume 1, 0 tape blocks written in all)" ]
 }
 
 @test "a stream cut short, or cut inside a record, fails with exit 2" {
@@ -67,7 +67,7 @@ same_prefix() {
 	[ "${stderr_lines[0]}" = "dtapewr: stdin: input ends after 200 records, before the dump's TS_END: the stream is cut short" ]
 	head -c 204000 "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/cut"
 	run -2 --separate-stderr dtapewr -f "$BATS_TEST_TMPDIR/out" <"$BATS_TEST_TMPDIR/cut"
-	[ "${stderr_lines[0]}" = "dtapewr: stdin: input ends inside record 190 (a partial record of 224 bytes)" ]
+	[ "${stderr_lines[0]}" = "dtapewr: stdin: input ends inside record 199 (a partial record of 224 bytes)" ]
 }
 
 @test "a damaged header where one is due is refused" {
@@ -93,5 +93,6 @@ same_prefix() {
 	run -1 --separate-stderr dtapewr -b 0 -f x
 	[ "$stderr" = "dtapewr: -b: \"0\" is not a number from 1 to 1024" ]
 	run -1 --separate-stderr dtapewr
-	[ "$stderr" = "usage: dtapewr [-b blocksize] [-n writers] -f file" ]
+	[ "$stderr" = "usage: dtapewr [-acM] [-B kilobytes] [-b blocksize] [-d density] [-E blocks]
+               [-I seconds] [-n writers] [-s feet] -f file[,file...] | -P command" ]
 }

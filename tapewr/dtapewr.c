@@ -1,15 +1,12 @@
 /*
- * dtapewr: write a dump stream (stdin) to a tape, file or stdout in
- * blocks of -b kilobytes through a ring of writer processes, checking on
- * the way that the stream is a whole dump: headers where they are due,
- * right checksums, TS_TAPE first and TS_END last.
+ * dtapewr: write a dump stream (stdin) to tapes, files or stdout in
+ * blocks of -b kilobytes through a ring of writer processes, over as many
+ * volumes as it takes.
  */
 #include <sys/types.h>
-#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,182 +21,161 @@
 #include "spcl.h"
 #include "xio.h"
 
-#define MAXMAPREC	((1u << 29) / TP_BSIZE + 1)	/* 2^32 inodes */
-
-/* What the stream has shown so far. */
-struct stream {
-	int		started;	/* TS_TAPE seen */
-	int		ended;		/* TS_END seen */
-	int		be;
-	int64_t		records;	/* records read */
-	int64_t		due;		/* data records owed to the last header */
-	uint32_t	olddate;	/* c_old_date of TS_TAPE */
-	uint64_t	date;		/* c_date of TS_TAPE */
-	unsigned char	end[TP_BSIZE];	/* the last TS_END, for padding */
-	char		err[160];
-};
-
-struct tw {
-	const char	*outname;
-	int		 outfd;
-	int		 pipeout;	/* stdout or a FIFO: one volume, no EOM */
-	int		 ntrec;		/* records per block */
-	int		 nwriters;
-	struct ring	 ring;
-	struct stream	 st;
-	int64_t		 pending;	/* blocks submitted, not yet reported */
-	int		 failed;	/* a block was not written */
-	struct wstat	 fail;		/* the earliest such block */
-	int64_t		 blocks;	/* blocks written */
-	int64_t		 written;	/* records written */
-};
+volatile sig_atomic_t wantinfo;
 
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: dtapewr [-b blocksize] [-n writers] -f file\n");
+	fprintf(stderr, "usage: dtapewr [-acM] [-B kilobytes] [-b blocksize] "
+	    "[-d density] [-E blocks]\n"
+	    "               [-I seconds] [-n writers] [-s feet] "
+	    "-f file[,file...] | -P command\n");
 	exit(TW_STARTUP);
 }
 
-static int
-bad(struct stream *s, const char *fmt, const char *what)
-{
-	snprintf(s->err, sizeof(s->err), fmt, (long long)s->records, what);
-	return -1;
-}
-
-/* How many data records follow header h (already known to be a header). */
-static int
-datacount(struct stream *s, const unsigned char *h, int32_t type,
-    int64_t *n)
-{
-	int32_t count = (int32_t)get32(h + SP_COUNT, s->be);
-	int i;
-
-	switch (type) {
-	case TS_CLRI:
-	case TS_BITS:
-		if (count < 0 || (uint32_t)count > MAXMAPREC)
-			return bad(s, "record %lld: %s map of impossible size",
-			    type == TS_CLRI ? "TS_CLRI" : "TS_BITS");
-		*n = count;
-		return 0;
-	case TS_INODE:
-	case TS_ADDR:
-		if (count < 0 || count > TP_NINDIR)
-			return bad(s, "record %lld: %s c_count out of range",
-			    "file header");
-		*n = 0;
-		for (i = 0; i < count; i++)
-			*n += h[SP_ADDR + i] != 0;
-		return 0;
-	case TS_END:
-		*n = 0;
-		return 0;
-	}
-	return bad(s, "record %lld: %s", "header of unknown type");
-}
-
-/* Check one record of the input; 0 if it fits the stream, else -1. */
-static int
-takerecord(struct stream *s, const unsigned char *rec)
-{
-	int be, ufs2;
-	int32_t type;
-	int64_t n;
-
-	if (s->due > 0) {
-		s->due--;
-		s->records++;
-		return 0;
-	}
-	if (!spcl_ishead(rec, &be, &ufs2) || (s->started && be != s->be))
-		return bad(s, "record %lld: %s", s->started ? "not a dump header"
-		    " (bad magic or checksum) where one is due" :
-		    "not a dump stream (no TS_TAPE header)");
-	type = (int32_t)get32(rec + SP_TYPE, be);
-	if (!s->started) {
-		if (type != TS_TAPE || get32(rec + SP_VOLUME, be) != 1)
-			return bad(s, "record %lld: %s", "the stream does not "
-			    "begin with the TS_TAPE header of volume 1");
-		s->started = 1;
-		s->be = be;
-		s->olddate = get32(rec + SP_OLD_DATE, be);
-		s->date = get64(rec + SP_DATE, be);
-		s->records++;
-		return 0;
-	}
-	if (get32(rec + SP_OLD_DATE, be) != s->olddate ||
-	    get64(rec + SP_DATE, be) != s->date)
-		return bad(s, "record %lld: %s", "header of another dump "
-		    "(different c_date)");
-	if (type == TS_TAPE)
-		return bad(s, "record %lld: %s", "a second TS_TAPE header");
-	if (s->ended && type != TS_END)
-		return bad(s, "record %lld: %s", "data after TS_END");
-	if (datacount(s, rec, type, &n) != 0)
-		return -1;
-	if (type == TS_END) {
-		s->ended = 1;
-		memcpy(s->end, rec, TP_BSIZE);
-	}
-	s->due = n;
-	s->records++;
-	return 0;
-}
-
-/* Fill the rest of a block with TS_END records numbered on from the last. */
 static void
-padend(struct stream *s, unsigned char *p, size_t from, size_t to)
+oninfo(int sig)
 {
-	int64_t tapea = (int64_t)get64(s->end + SP_TAPEA, s->be);
-	uint32_t oldtapea = get32(s->end + SP_OLD_TAPEA, s->be);
+	(void)sig;
+	wantinfo = 1;
+}
 
-	for (; from < to; from += TP_BSIZE) {
-		memcpy(p + from, s->end, TP_BSIZE);
-		put64(p + from + SP_TAPEA, (uint64_t)++tapea, s->be);
-		put32(p + from + SP_OLD_TAPEA, ++oldtapea, s->be);
-		spcl_setsum(p + from, s->be);
-		memcpy(s->end, p + from, TP_BSIZE);
-	}
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /*
- * Read the next block of the stream into p.  Returns its length (a whole
- * block, or 0 at the end), or -1 with t->st.err set.
+ * Give a header its place: its volume and its record number, which is
+ * what FreeBSD's restore tells duplicated records by.  c_firstrec stays
+ * 0: the 4.4BSD-derived restores (NetBSD, OpenBSD, Linux) use it only to
+ * skip records a dump wrote twice, which this one never does, and when
+ * restore -x reads volume 1 a second time they compare it with a count
+ * that is not reset, and with the true number they would skip good
+ * records.  See dtapewr(1).
  */
-static ssize_t
-nextblock(struct tw *t, unsigned char *p)
+static void
+place(struct tw *t, unsigned char *r, int64_t pos)
 {
-	size_t bs = (size_t)t->ntrec * TP_BSIZE, off;
-	ssize_t n;
+	int be = t->in.be;
 
-	n = readfull(STDIN_FILENO, p, bs);
-	if (n < 0) {
-		snprintf(t->st.err, sizeof(t->st.err), "read:%s%s", " ",
-		    strerror(errno));
-		return -1;
+	put32(r + SP_VOLUME, (uint32_t)t->volume, be);
+	put32(r + SP_OLD_TAPEA, (uint32_t)pos, be);
+	put64(r + SP_TAPEA, (uint64_t)pos, be);
+	put32(r + SP_OLD_FIRSTREC, 0, be);
+	put64(r + SP_FIRSTREC, 0, be);
+	spcl_setsum(r, be);
+}
+
+/*
+ * The TS_TAPE of a later volume: volume 1's, numbered here, with the
+ * records still owed to the header the volume begins inside (c_count)
+ * and that header's inode, as the restores' getvol() read them.  The
+ * volume's first record is waiting in the carry.
+ */
+static void
+voltape(struct tw *t, unsigned char *r)
+{
+	const struct recmeta *m = &t->cmeta[t->carryat];
+	int be = t->in.be;
+
+	memcpy(r, t->in.tape, TP_BSIZE);
+	put32(r + SP_COUNT, (uint32_t)m->due, be);
+	put32(r + SP_INUMBER, m->ino, be);
+	memset(r + SP_ADDR, 0, TP_NINDIR);
+	put32(r + 888, get32(r + 888, be) | DR_NEWHEADER, be);
+	place(t, r, t->pos);
+}
+
+/* The next record: first those carried from a full volume, then stdin. */
+static int
+nextrec(struct tw *t, unsigned char *dst, struct recmeta *m)
+{
+	if (t->carryat < t->ncarry) {
+		memcpy(dst, t->carry + t->carryat * TP_BSIZE, TP_BSIZE);
+		*m = t->cmeta[t->carryat++];
+		return 1;
 	}
-	if (n % TP_BSIZE != 0) {
-		snprintf(t->st.err, sizeof(t->st.err), "input ends inside "
-		    "record %lld (a partial record of %zd bytes)",
-		    (long long)t->st.records, n % TP_BSIZE);
-		return -1;
+	if (t->inputdone)
+		return 0;
+	return input_next(&t->in, dst, m);
+}
+
+/*
+ * Fill the slot for the next block: the volume's TS_TAPE first on a new
+ * volume, then records, then TS_END records to the end of the block
+ * once the dump is over.  Returns the records placed (0: nothing left),
+ * or -1 on bad input.
+ */
+static int
+fillblock(struct tw *t)
+{
+	unsigned char *p = ring_slot(&t->ring, t->seq);
+	int slot = (int)(t->seq % t->ring.nslots);
+	struct recmeta *m = t->meta + (size_t)slot * (size_t)t->ntrec;
+	int n = 0, r;
+
+	if (t->volblocks == 0 && t->volume > 1) {
+		voltape(t, p);
+		m[0].due = 0;
+		m[0].ino = 0;
+		m[0].kind = KIND_MAP;
+		m[0].head = 1;
+		m[0].pad = 0;
+		t->pos++;
+		n = 1;
 	}
-	for (off = 0; off < (size_t)n; off += TP_BSIZE)
-		if (takerecord(&t->st, p + off) != 0)
+	while (n < t->ntrec) {
+		r = nextrec(t, p + (size_t)n * TP_BSIZE, &m[n]);
+		if (r < 0)
 			return -1;
-	if ((size_t)n == bs)
-		return n;
-	if (!t->st.ended || t->st.due > 0) {
-		snprintf(t->st.err, sizeof(t->st.err), "input ends after %lld "
-		    "records, before the dump's TS_END: the stream is cut "
-		    "short", (long long)t->st.records);
-		return -1;
+		if (r == 0) {
+			t->inputdone = 1;
+			break;
+		}
+		if (m[n].head)
+			place(t, p + (size_t)n * TP_BSIZE, t->pos);
+		t->pos++;
+		n++;
 	}
-	if (n > 0)
-		padend(&t->st, p, (size_t)n, bs);
-	return n > 0 ? (ssize_t)bs : 0;
+	if (n == 0)
+		return 0;
+	for (; n < t->ntrec; n++) {
+		input_pad(&t->in, p + (size_t)n * TP_BSIZE, &m[n]);
+		place(t, p + (size_t)n * TP_BSIZE, t->pos++);
+	}
+	t->nrec[slot] = n;
+	return n;
+}
+
+/* Is there anything left to write? */
+static int
+more(struct tw *t)
+{
+	unsigned char r[TP_BSIZE];
+	struct recmeta m;
+
+	if (t->carryat < t->ncarry)
+		return 1;
+	if (t->inputdone)
+		return 0;
+	/* Peek: take one record and carry it. */
+	switch (input_next(&t->in, r, &m)) {
+	case 1:
+		t->carryat = t->ncarry = 0;
+		memcpy(t->carry, r, TP_BSIZE);
+		t->cmeta[0] = m;
+		t->ncarry = 1;
+		return 1;
+	case 0:
+		t->inputdone = 1;
+		return 0;
+	}
+	return -1;
 }
 
 /*
@@ -217,19 +193,17 @@ collect(struct tw *t)
 		return -1;
 	t->pending--;
 	if (ws.done == 1) {
-		t->blocks++;
 		t->written += t->ntrec;
-	} else if (ws.done == 0 && (!t->failed || ws.seq < t->fail.seq)) {
+		t->volrecs += t->ntrec;
+		t->volbytes += (int64_t)t->bs;
+	} else if (!t->failed || ws.seq < t->fail.seq ||
+	    (ws.seq == t->fail.seq && ws.done == 0)) {
 		t->fail = ws;
-		t->failed = 1;
-	} else if (!t->failed) {
-		t->fail = ws;		/* skipped: the failure is yet to come */
 		t->failed = 1;
 	}
 	return 0;
 }
 
-/* Wait for every block in flight. */
 static int
 drain(struct tw *t)
 {
@@ -240,99 +214,393 @@ drain(struct tw *t)
 }
 
 static void
-reportfail(const struct tw *t)
+progress(struct tw *t)
 {
-	const struct wstat *ws = &t->fail;
+	double secs = now() - t->start, rate;
+	int64_t est = t->in.estimate, left;
 
-	if (ws->done == 0 && ws->err != 0)
-		warnmsg("%s: write error at block %lld: %s", t->outname,
-		    (long long)ws->seq, strerror(ws->err));
-	else if (ws->done == 0)
-		warnmsg("%s: end of media at block %lld (%lld of %zu bytes "
-		    "written)", t->outname, (long long)ws->seq,
-		    (long long)ws->bytes, t->ring.bsize);
+	wantinfo = 0;
+	t->lastnote = now();
+	rate = secs > 0 ? t->written / secs : 0;
+	if (est > t->written && rate > 0) {
+		left = (int64_t)((est - t->written) / rate);
+		vol_note("%3.2f%% done, finished in %lld:%02lld (volume %d, "
+		    "%.0f KBytes/sec)", 100.0 * t->written / est,
+		    (long long)(left / 3600), (long long)(left / 60 % 60),
+		    t->volume, rate);
+	} else
+		vol_note("%lld tape blocks written (volume %d, %.0f "
+		    "KBytes/sec)", (long long)t->written, t->volume, rate);
 }
 
-static int
-copystream(struct tw *t)
+/* Keep a copy of each block of the volume, to rewrite it after EIO. */
+static void
+checkpoint(struct tw *t, const unsigned char *p, const struct recmeta *m)
 {
-	int64_t seq = 0;
-	ssize_t n;
-
-	while (!t->failed) {
-		while (!ring_free(&t->ring, seq) && !t->failed)
-			if (collect(t) != 0)
-				return TW_WRITE;
-		if (t->failed)
-			break;
-		n = nextblock(t, ring_slot(&t->ring, seq));
-		if (n < 0) {
-			warnmsg("stdin: %s", t->st.err);
-			if (drain(t) == 0 && t->failed)
-				reportfail(t);
-			return TW_BADINPUT;
-		}
-		if (n == 0)
-			break;
-		if (ring_submit(&t->ring, seq++, (size_t)n) != 0)
-			return TW_WRITE;
-		t->pending++;
+	if (t->ckfd < 0)
+		return;
+	if (writefull(t->ckfd, p, t->bs) != 0 ||
+	    writefull(t->ckfd, m, sizeof(*m) * (size_t)t->ntrec) != 0) {
+		warnmsg("cannot keep a copy of volume %d for a rewrite, so a "
+		    "write error will end the dump:", t->volume);
+		close(t->ckfd);
+		t->ckfd = -1;
+		return;
 	}
-	if (drain(t) != 0)
-		return TW_WRITE;
-	if (t->failed) {
-		reportfail(t);
-		return TW_WRITE;
-	}
-	return TW_OK;
+	t->ckblocks++;
 }
 
 static void
-openout(struct tw *t)
+ckreset(struct tw *t)
 {
-	struct stat sb;
-	int flags = O_WRONLY;
-
-	if (strcmp(t->outname, "-") == 0) {
-		t->outfd = STDOUT_FILENO;
-		t->outname = "standard output";
-		t->pipeout = 1;
-		return;
+	if (t->ckfd >= 0 && (ftruncate(t->ckfd, 0) != 0 ||
+	    lseek(t->ckfd, 0, SEEK_SET) != 0)) {
+		close(t->ckfd);
+		t->ckfd = -1;
 	}
-	if (stat(t->outname, &sb) != 0 || S_ISREG(sb.st_mode))
-		flags |= O_CREAT | O_TRUNC;
-	t->outfd = open(t->outname, flags, 0666);
-	if (t->outfd < 0)
-		die(TW_STARTUP, "%s:", t->outname);
-	if (fstat(t->outfd, &sb) == 0 && (S_ISFIFO(sb.st_mode) ||
-	    S_ISSOCK(sb.st_mode)))
-		t->pipeout = 1;
+	t->ckblocks = 0;
 }
 
-static double
-now(void)
+static int
+submit(struct tw *t, int n)
 {
-	struct timespec ts;
+	unsigned char *p = ring_slot(&t->ring, t->seq);
+	int slot = (int)(t->seq % t->ring.nslots);
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	checkpoint(t, p, t->meta + (size_t)slot * (size_t)t->ntrec);
+	if (ring_submit(&t->ring, t->seq, (size_t)n * TP_BSIZE) != 0)
+		return -1;
+	t->seq++;
+	t->pending++;
+	t->volblocks++;
+	return 0;
+}
+
+/* Start writing the current volume: writers for its output. */
+static int
+startvol(struct tw *t)
+{
+	return ring_start(&t->ring, t->out.fd, t->out.pipeout ||
+	    t->out.pipecmd != NULL, t->seq);
+}
+
+/*
+ * Close the volume and open the next, whose first record must be in the
+ * carry (its TS_TAPE tells about it).  Returns 0 or an exit status.
+ */
+static int
+changevol(struct tw *t, int cutback)
+{
+	int r;
+
+	if (t->carryat >= t->ncarry)
+		die(TW_WRITE, "internal error: a new volume with nothing to go "
+		    "on it");
+	if (ring_stop(&t->ring) != 0 || vol_close(t, cutback) != 0)
+		return TW_WRITE;
+	r = vol_next(t);
+	if (r == -2)
+		return TW_ABORT;
+	if (r != 0 || startvol(t) != 0)
+		return TW_WRITE;
+	ckreset(t);
+	vol_note("Volume %d begins with blocks from inode %u", t->volume,
+	    t->cmeta[t->carryat].ino);
+	return 0;
+}
+
+/*
+ * End of media: the records of the blocks in flight that did not make
+ * it (from inside the block that met the end) go, in order and
+ * unchanged, ahead of everything else onto the next volume.
+ */
+static int
+rollforward(struct tw *t)
+{
+	int64_t keep = t->fail.bytes / TP_BSIZE, seq, i;
+	size_t n = 0, rest = t->ncarry - t->carryat;
+	unsigned char *buf;
+	struct recmeta *mb;
+	int slot;
+
+	t->volrecs += keep;
+	t->written += keep;
+	t->volbytes += keep * TP_BSIZE;
+	if (t->volrecs < 2) {
+		warnmsg("%s: volume %d took nothing (%lld records): the media "
+		    "is full or too small for blocks of %d KB", t->out.name,
+		    t->volume, (long long)t->volrecs, t->ntrec);
+		return TW_WRITE;
+	}
+	vol_note("End of media on volume %d after %lld tape blocks",
+	    t->volume, (long long)t->volrecs);
+	buf = malloc((size_t)(2 * t->ring.nslots * t->ntrec) * TP_BSIZE);
+	mb = malloc((size_t)(2 * t->ring.nslots * t->ntrec) * sizeof(*mb));
+	if (buf == NULL || mb == NULL)
+		die(TW_WRITE, "out of memory");
+	for (seq = t->fail.seq; seq < t->seq; seq++) {
+		slot = (int)(seq % t->ring.nslots);
+		for (i = seq == t->fail.seq ? keep : 0; i < t->nrec[slot]; i++) {
+			const struct recmeta *m = t->meta +
+			    (size_t)slot * (size_t)t->ntrec + (size_t)i;
+
+			if (m->pad)	/* the next volume pads its own end */
+				continue;
+			memcpy(buf + n * TP_BSIZE, ring_slot(&t->ring, seq) +
+			    i * TP_BSIZE, TP_BSIZE);
+			mb[n++] = *m;
+		}
+	}
+	memcpy(buf + n * TP_BSIZE, t->carry + t->carryat * TP_BSIZE,
+	    rest * TP_BSIZE);
+	memcpy(mb + n, t->cmeta + t->carryat, rest * sizeof(*mb));
+	free(t->carry);
+	free(t->cmeta);
+	t->carry = buf;
+	t->cmeta = mb;
+	t->ncarry = n + rest;
+	t->carryat = 0;
+	t->pos = t->volfirst + t->volrecs;
+	t->failed = 0;
+	if (t->ncarry == 0 && t->inputdone) {
+		/* Only padding missed the volume: the dump is all there. */
+		if (t->out.isreg && ftruncate(t->out.fd, (off_t)t->volbytes)) {
+			warnmsg("%s: cutting back to %lld bytes:", t->out.name,
+			    (long long)t->volbytes);
+			return TW_WRITE;
+		}
+		return 0;
+	}
+	return changevol(t, 1);
+}
+
+/*
+ * A write error other than end of media: rewrite the volume from its
+ * start if the operator wants and a copy of it was kept.
+ */
+static int
+rewrite(struct tw *t)
+{
+	unsigned char *p;
+	int64_t b;
+	int slot, a;
+
+	vol_note("write error on volume %d (%s) at block %lld: %s",
+	    t->volume, t->out.name, (long long)t->fail.seq,
+	    strerror(t->fail.err));
+	if (t->ckfd < 0 || t->out.pipeout || t->out.pipecmd != NULL) {
+		warnmsg("%s: write error: %s; no copy of the volume to rewrite "
+		    "it from, so the dump ends here", t->out.name,
+		    strerror(t->fail.err));
+		return TW_WRITE;
+	}
+	a = vol_ask(t, "Do you want to rewrite this volume from its start?");
+	if (a != 1)
+		return a < 0 ? TW_WRITE : TW_ABORT;
+	if (ring_stop(&t->ring) != 0)
+		return TW_WRITE;
+	vol_close(t, 0);
+	vol_note("Replace volume %d", t->volume);
+	while ((a = vol_ask(t, "Is the new volume mounted and ready to go?"))
+	    != 1)
+		if (a < 0 || vol_ask(t, "Do you want to abort?") != 0)
+			return TW_ABORT;
+	t->volblocks = t->volbytes = t->volrecs = 0;
+	t->failed = 0;
+	if (vol_open(t) != 0 || startvol(t) != 0 ||
+	    lseek(t->ckfd, 0, SEEK_SET) != 0)
+		return TW_WRITE;
+	b = t->ckblocks;
+	t->ckblocks = 0;
+	for (; b > 0; b--) {
+		while (!ring_free(&t->ring, t->seq))
+			if (collect(t) != 0)
+				return TW_WRITE;
+		slot = (int)(t->seq % t->ring.nslots);
+		p = ring_slot(&t->ring, t->seq);
+		if (readfull(t->ckfd, p, t->bs) != (ssize_t)t->bs ||
+		    readfull(t->ckfd, t->meta + (size_t)slot * (size_t)t->ntrec,
+		    sizeof(struct recmeta) * (size_t)t->ntrec) !=
+		    (ssize_t)(sizeof(struct recmeta) * (size_t)t->ntrec))
+			return TW_WRITE;
+		t->nrec[slot] = t->ntrec;
+		if (ring_submit(&t->ring, t->seq, t->bs) != 0)
+			return TW_WRITE;
+		t->seq++;
+		t->pending++;
+		t->volblocks++;
+		t->ckblocks++;
+	}
+	return 0;
+}
+
+/* A block was not written: end of media, or another error. */
+static int
+recover(struct tw *t)
+{
+	const struct wstat *ws = &t->fail;
+	int eom = ws->done == 0 && (ws->err == 0 || ws->err == ENOSPC);
+
+	if (ws->done != 0) {
+		warnmsg("%s: a writer skipped block %lld", t->out.name,
+		    (long long)ws->seq);
+		return TW_WRITE;
+	}
+	if (t->out.pipeout) {
+		if (ws->err != 0)
+			warnmsg("%s: write error at block %lld: %s",
+			    t->out.name, (long long)ws->seq, strerror(ws->err));
+		else
+			warnmsg("%s: short write at block %lld (%lld of %zu "
+			    "bytes)", t->out.name, (long long)ws->seq,
+			    (long long)ws->bytes, t->bs);
+		return TW_WRITE;
+	}
+	return eom ? rollforward(t) : rewrite(t);
+}
+
+/* Move the whole stream; returns an exit status. */
+static int
+copystream(struct tw *t)
+{
+	int n, rc, m;
+
+	for (;;) {
+		if (wantinfo || (t->progress > 0 &&
+		    now() - t->lastnote >= t->progress))
+			progress(t);
+		/* A full volume: change it if anything is left to write. */
+		if (!t->out.pipeout && t->volcap > 0 &&
+		    t->volblocks >= t->volcap && !t->failed) {
+			if ((m = more(t)) < 0)
+				break;
+			if (m > 0) {
+				if (drain(t) != 0)
+					return TW_WRITE;
+				if (!t->failed && (rc = changevol(t, 0)) != 0)
+					return rc;
+				continue;
+			}
+		}
+		while (!ring_free(&t->ring, t->seq) && !t->failed)
+			if (collect(t) != 0)
+				return TW_WRITE;
+		if (t->failed) {
+			if (drain(t) != 0 || (rc = recover(t)) != 0)
+				return rc ? rc : TW_WRITE;
+			continue;
+		}
+		n = fillblock(t);
+		if (n < 0)
+			break;
+		if (n == 0) {
+			if (drain(t) != 0)
+				return TW_WRITE;
+			if (!t->failed)
+				return TW_OK;
+			if ((rc = recover(t)) != 0)
+				return rc;
+			continue;
+		}
+		if (submit(t, n) != 0)
+			return TW_WRITE;
+	}
+	warnmsg("stdin: %s", t->in.err);
+	drain(t);
+	return TW_BADINPUT;
+}
+
+static void
+splitnames(struct tw *t, char *list)
+{
+	char *p;
+	int n = 1;
+
+	for (p = list; *p != '\0'; p++)
+		n += *p == ',';
+	t->out.names = calloc((size_t)n, sizeof(char *));
+	if (t->out.names == NULL)
+		die(TW_STARTUP, "out of memory");
+	for (p = strtok(list, ","); p != NULL; p = strtok(NULL, ","))
+		t->out.names[t->out.nnames++] = p;
+	if (t->out.nnames == 0)
+		die(TW_STARTUP, "-f: no file name");
+}
+
+/*
+ * Blocks per volume from dump's tape arithmetic: -s feet at -d bits per
+ * inch, an inter-record gap per block (a streaming stop on a cartridge).
+ */
+static int64_t
+tapelength(int64_t feet, int64_t bpi, int cartridge, size_t bs)
+{
+	int64_t density, tsize, tenths;
+
+	density = bpi > 0 ? bpi / 10 : cartridge ? 100 : 160;
+	tsize = (feet > 0 ? feet : cartridge ? 1700 : 2300) * 120;
+	tenths = (int64_t)bs / density +
+	    (cartridge ? 16 : density == 625 ? 5 : 8);
+	return tsize / tenths;
+}
+
+static void
+setup(struct tw *t)
+{
+	struct sigaction sa;
+	size_t nrec;
+
+	t->bs = (size_t)t->ntrec * TP_BSIZE;
+	t->out.tty = open("/dev/tty", O_RDWR);
+	if (t->out.tty >= 0)
+		fcntl(t->out.tty, F_SETFD, FD_CLOEXEC);
+	if (ring_init(&t->ring, t->nwriters, t->bs) != 0)
+		exit(TW_STARTUP);
+	nrec = (size_t)t->ring.nslots * (size_t)t->ntrec;
+	t->meta = calloc(nrec, sizeof(*t->meta));
+	t->nrec = calloc((size_t)t->ring.nslots, sizeof(*t->nrec));
+	t->carry = malloc(2 * nrec * TP_BSIZE);
+	t->cmeta = calloc(2 * nrec, sizeof(*t->cmeta));
+	if (t->meta == NULL || t->nrec == NULL || t->carry == NULL ||
+	    t->cmeta == NULL || input_init(&t->in, STDIN_FILENO) != 0)
+		die(TW_STARTUP, "out of memory");
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = oninfo;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+#ifdef SIGINFO
+	sigaction(SIGINFO, &sa, NULL);
+#endif
+	t->ckfd = -1;
+	t->volume = 1;
+	if (vol_open(t) != 0)
+		exit(TW_STARTUP);
+	/* A copy of each volume, for a rewrite, when someone can ask for it. */
+	if (vol_canask(t) && !t->out.pipeout && t->out.pipecmd == NULL) {
+		char path[] = "/tmp/dtapewr.XXXXXX";
+
+		t->ckfd = mkstemp(path);
+		if (t->ckfd >= 0)
+			unlink(path);
+	}
+	if (startvol(t) != 0)
+		exit(TW_STARTUP);
 }
 
 /* dump's closing lines, which scripts and backup systems parse. */
 static void
 summary(const struct tw *t, double secs)
 {
-	if (t->pipeout)
-		fprintf(stderr, "  DUMP: %lld tape blocks\n",
-		    (long long)t->written);
+	if (t->out.pipeout)
+		vol_note("%lld tape blocks", (long long)t->written);
 	else
-		fprintf(stderr, "  DUMP: %lld tape blocks on 1 volume\n",
-		    (long long)t->written);
+		vol_note("%lld tape blocks on %d volume%s",
+		    (long long)t->written, t->volume,
+		    t->volume == 1 ? "" : "s");
 	if (secs < 1)
-		fprintf(stderr, "  DUMP: finished in less than a second\n");
+		vol_note("finished in less than a second");
 	else
-		fprintf(stderr, "  DUMP: finished in %lld seconds, throughput "
-		    "%lld KBytes/sec\n", (long long)secs,
+		vol_note("finished in %lld seconds, throughput %lld "
+		    "KBytes/sec", (long long)secs,
 		    (long long)(t->written / secs));
 }
 
@@ -340,47 +608,85 @@ int
 main(int argc, char *argv[])
 {
 	static struct tw t;
-	double start;
-	int ch, rc;
+	int64_t kb = 0, feet = 0, bpi = 0, est = 0;
+	int ch, rc, aflag = 0, cflag = 0;
+	char *files = NULL;
 
 	setprogname_(argv[0]);
 	t.ntrec = 10;
 	t.nwriters = 3;
-	while ((ch = getopt(argc, argv, "b:f:n:")) != -1) {
+	t.progress = 300;
+	while ((ch = getopt(argc, argv, "aB:b:cd:E:f:I:Mn:P:s:")) != -1) {
 		switch (ch) {
+		case 'a':
+			aflag = 1;
+			break;
+		case 'B':
+			kb = numarg(optarg, "-B", 1, INT64_MAX / 1024);
+			break;
 		case 'b':
 			t.ntrec = (int)numarg(optarg, "-b", 1, 1024);
 			break;
+		case 'c':
+			cflag = 1;
+			break;
+		case 'd':
+			bpi = numarg(optarg, "-d", 10, 100000000);
+			break;
+		case 'E':
+			est = numarg(optarg, "-E", 0, INT64_MAX);
+			break;
 		case 'f':
-			t.outname = optarg;
+			files = optarg;
+			break;
+		case 'I':
+			t.progress = (int)numarg(optarg, "-I", 0, 86400);
+			break;
+		case 'M':
+			t.out.multi = 1;
 			break;
 		case 'n':
 			t.nwriters = (int)numarg(optarg, "-n", 1, 64);
+			break;
+		case 'P':
+			t.out.pipecmd = optarg;
+			break;
+		case 's':
+			feet = numarg(optarg, "-s", 1, INT64_MAX / 1200);
 			break;
 		default:
 			usage();
 		}
 	}
 	argc -= optind;
-	if (argc != 0 || t.outname == NULL)
+	if (argc != 0 || (files == NULL) == (t.out.pipecmd == NULL) ||
+	    (t.out.multi && files == NULL))
 		usage();
-	openout(&t);
-	if (ring_init(&t.ring, t.nwriters, (size_t)t.ntrec * TP_BSIZE) != 0 ||
-	    ring_start(&t.ring, t.outfd, t.pipeout) != 0)
-		return TW_STARTUP;
-	start = now();
+	if (files != NULL)
+		splitnames(&t, files);
+	if (!aflag && kb > 0) {
+		t.volcap = kb / t.ntrec;
+		if (t.volcap == 0)
+			die(TW_STARTUP, "-B %lld: a volume must hold at least "
+			    "one block of %d KB", (long long)kb, t.ntrec);
+	} else if (!aflag && (feet > 0 || bpi > 0 || cflag))
+		t.volcap = tapelength(feet, bpi, cflag,
+		    (size_t)t.ntrec * TP_BSIZE);
+	setup(&t);
+	if (est > 0)
+		t.in.estimate = est;
+	t.start = t.lastnote = now();
 	rc = copystream(&t);
 	if (ring_stop(&t.ring) != 0 && rc == TW_OK)
 		rc = TW_WRITE;
-	if (rc == TW_OK && t.outfd != STDOUT_FILENO && close(t.outfd) != 0) {
-		warnmsg("%s: close:", t.outname);
+	if (t.out.fd >= 0 && vol_close(&t, 0) != 0 && rc == TW_OK)
 		rc = TW_WRITE;
-	}
 	if (rc != TW_OK) {
-		warnmsg("%s holds an incomplete dump (%lld blocks written)",
-		    t.outname, (long long)t.blocks);
+		warnmsg("%s holds an incomplete dump (volume %d, %lld tape "
+		    "blocks written in all)", t.out.name, t.volume,
+		    (long long)t.written);
 		return rc;
 	}
-	summary(&t, now() - start);
+	summary(&t, now() - t.start);
 	return TW_OK;
 }

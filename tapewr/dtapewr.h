@@ -1,24 +1,31 @@
 /*
- * dtapewr's ring of writer processes.  The master puts each block of the
- * dump stream in a slot of shared memory and hands it to the next writer
- * in turn; a writer waits for the turn token from its predecessor,
- * writes, and passes the token on, so blocks reach the output strictly in
- * stream order.  Every block stays in its slot until its writer reports,
- * so the master always holds what is in flight.
+ * dtapewr: the dump stream from stdin to tapes, files or stdout.
+ *
+ * The master reads and checks the stream (input.c), builds blocks in the
+ * slots of a ring of writer processes (ring.c) and changes volumes
+ * (volume.c).  A writer waits for the turn token from its predecessor,
+ * writes its block and passes the token on, so blocks reach the output
+ * strictly in stream order.  Every block stays in its slot until its
+ * writer reports, so the master always holds what is in flight: at end
+ * of media it knows exactly which records made it and carries the rest,
+ * unchanged, to the next volume.
  */
 #ifndef DTAPEWR_H
 #define DTAPEWR_H
 
 #include <sys/types.h>
 
+#include <signal.h>
 #include <stdint.h>
+
+#include "spcl.h"
 
 /* Exit statuses, as in dtapewr(1). */
 #define TW_OK		0	/* the whole stream was written */
 #define TW_STARTUP	1	/* bad usage, or the output cannot be opened */
 #define TW_BADINPUT	2	/* the input is not a complete dump stream */
 #define TW_WRITE	3	/* the output failed */
-#define TW_ABORT	4	/* the operator or a signal stopped the dump */
+#define TW_ABORT	4	/* the operator stopped the dump */
 
 /* What a writer reports for one block. */
 struct wstat {
@@ -34,8 +41,6 @@ struct ring {
 	size_t		 bsize;		/* bytes per block */
 	unsigned char	*mem;		/* nslots * bsize, shared */
 	int		*busy;		/* slot holds an unreported block */
-	int64_t		*slotseq;
-	size_t		*slotlen;
 	pid_t		*pid;
 	int		*cmd;		/* master -> writer k */
 	int		 status;	/* writers -> master */
@@ -44,12 +49,110 @@ struct ring {
 	int		 running;
 };
 
+/* What a volume's TS_TAPE would say if the volume began at a record. */
+struct recmeta {
+	int64_t		due;	/* data records owed to the header before */
+	uint32_t	ino;	/* that header's c_inumber */
+	int8_t		head;	/* the record is a header */
+	int8_t		pad;	/* a TS_END added to fill the last block */
+	int16_t		kind;	/* of that header: KIND_ below */
+};
+
+#define KIND_MAP	0	/* TS_TAPE, the maps, TS_END */
+#define KIND_DIR	1	/* a directory's TS_INODE or TS_ADDR */
+#define KIND_FILE	2	/* any other inode's */
+
+
+struct input {
+	int		 fd;
+	unsigned char	*buf;
+	size_t		 len, off;
+	int		 eof;
+	int		 started;	/* TS_TAPE seen */
+	int		 ended;		/* TS_END seen */
+	int		 be;
+	int64_t		 records;	/* records taken */
+	int64_t		 due;		/* data records owed to the last header */
+	uint32_t	 ino;		/* that header's c_inumber */
+	int		 kind;		/* and its kind */
+	uint32_t	 olddate;
+	uint64_t	 date;
+	int64_t		 estimate;	/* records, from TS_TAPE; 0 unknown */
+	unsigned char	 tape[TP_BSIZE];	/* TS_TAPE of volume 1 */
+	unsigned char	 end[TP_BSIZE];		/* the last TS_END */
+	char		 err[160];
+};
+
+/* Where the volumes go. */
+struct outputs {
+	char		**names;	/* -f a,b,c */
+	int		  nnames;
+	int		  multi;	/* -M: names[0] is a prefix */
+	const char	 *pipecmd;	/* -P */
+	char		  name[1100];	/* of the current volume */
+	int		  fd;
+	int		  pipeout;	/* a pipe: no volumes, no end of media */
+	int		  isreg;	/* a regular file: cut back at EOM */
+	pid_t		  pipepid;	/* -P's shell */
+	int		  tty;		/* /dev/tty, -1 if none */
+};
+
+struct tw {
+	int		 ntrec;		/* records per block */
+	size_t		 bs;		/* bytes per block */
+	int		 nwriters;
+	int64_t		 volcap;	/* blocks per volume; 0 until EOM */
+	int		 progress;	/* seconds between progress lines */
+	struct ring	 ring;
+	struct input	 in;
+	struct outputs	 out;
+	struct recmeta	*meta;		/* per record of each slot */
+	int		*nrec;		/* records in each slot */
+	/* records carried to the next volume */
+	unsigned char	*carry;
+	struct recmeta	*cmeta;
+	size_t		 ncarry, carryat;
+	/* where we are */
+	int64_t		 pos;		/* number of the next record placed */
+	int		 volume;
+	int64_t		 volfirst;	/* number of the volume's TS_TAPE */
+	int64_t		 volblocks;	/* blocks submitted to this volume */
+	int64_t		 volbytes;	/* bytes known written to it */
+	int64_t		 volrecs;	/* records known written to it */
+	int64_t		 seq;		/* blocks submitted, all volumes */
+	int64_t		 pending;	/* blocks submitted, not yet reported */
+	int		 failed;	/* a block was not written */
+	struct wstat	 fail;		/* the earliest such block */
+	int64_t		 written;	/* records written, all volumes */
+	int		 inputdone;
+	/* checkpoint copy of the current volume, for a rewrite after EIO */
+	int		 ckfd;
+	int64_t		 ckblocks;
+	double		 start, lastnote;
+};
+
+extern volatile sig_atomic_t wantinfo;
+
+int	input_init(struct input *in, int fd);
+int	input_next(struct input *in, unsigned char *dst, struct recmeta *m);
+int	input_kind(const struct input *in, const unsigned char *r,
+	    const struct recmeta *m);
+void	input_pad(const struct input *in, unsigned char *dst,
+	    struct recmeta *m);
+
 int	ring_init(struct ring *r, int nwriters, size_t bsize);
-int	ring_start(struct ring *r, int outfd, int loop);
+int	ring_start(struct ring *r, int outfd, int loop, int64_t first);
 unsigned char *ring_slot(struct ring *r, int64_t seq);
 int	ring_submit(struct ring *r, int64_t seq, size_t len);
 int	ring_wait(struct ring *r, struct wstat *ws);
 int	ring_free(const struct ring *r, int64_t seq);
 int	ring_stop(struct ring *r);
+
+int	vol_open(struct tw *t);
+int	vol_close(struct tw *t, int cutback);
+int	vol_next(struct tw *t);
+int	vol_ask(struct tw *t, const char *question);
+int	vol_canask(const struct tw *t);
+void	vol_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

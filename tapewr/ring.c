@@ -68,8 +68,6 @@ ring_init(struct ring *r, int nwriters, size_t bsize)
 	r->bsize = bsize;
 	r->mem = sharedmem((size_t)r->nslots * bsize);
 	r->busy = calloc((size_t)r->nslots, sizeof(*r->busy));
-	r->slotseq = calloc((size_t)r->nslots, sizeof(*r->slotseq));
-	r->slotlen = calloc((size_t)r->nslots, sizeof(*r->slotlen));
 	r->pid = calloc((size_t)nwriters, sizeof(*r->pid));
 	r->cmd = calloc((size_t)nwriters, sizeof(*r->cmd));
 	if (r->mem == NULL) {
@@ -77,7 +75,7 @@ ring_init(struct ring *r, int nwriters, size_t bsize)
 		    r->nslots, bsize);
 		return -1;
 	}
-	if (!r->busy || !r->slotseq || !r->slotlen || !r->pid || !r->cmd) {
+	if (!r->busy || !r->pid || !r->cmd) {
 		warnmsg("out of memory");
 		return -1;
 	}
@@ -118,7 +116,6 @@ writer(struct ring *r, int cmdfd, int tokin, int tokout, int statfd)
 	char tok;
 
 	signal(SIGPIPE, SIG_IGN);	/* a closed output is an error to report */
-	signal(SIGINT, SIG_IGN);	/* the master decides what ^C means */
 	for (;;) {
 		n = readfull(cmdfd, &c, sizeof(c));
 		if (n == 0)
@@ -151,11 +148,12 @@ closeall(int *fds, int n, int keep1, int keep2)
 }
 
 /*
- * Fork the writers for an output.  Every block submitted afterwards goes
- * out in sequence order.  Returns 0 or -1.
+ * Fork the writers for an output, the first block to come being number
+ * first.  Every block submitted afterwards goes out in sequence order.
+ * Returns 0 or -1.
  */
 int
-ring_start(struct ring *r, int outfd, int loop)
+ring_start(struct ring *r, int outfd, int loop, int64_t first)
 {
 	int n = r->nwriters, k, st[2];
 	int *cmdp = malloc(sizeof(int) * 2 * (size_t)n);
@@ -171,7 +169,8 @@ ring_start(struct ring *r, int outfd, int loop)
 			warnmsg("ring setup: pipe:");
 			return -1;
 		}
-	if (writefull(tokp[1], "G", 1) != 0)	/* writer 0 goes first */
+	/* The writer of the first block goes first. */
+	if (writefull(tokp[2 * (first % n) + 1], "G", 1) != 0)
 		return -1;
 	r->outfd = outfd;
 	r->loop = loop;
@@ -230,8 +229,6 @@ ring_submit(struct ring *r, int64_t seq, size_t len)
 	c.slot = slot;
 	c.len = (int64_t)len;
 	r->busy[slot] = 1;
-	r->slotseq[slot] = seq;
-	r->slotlen[slot] = len;
 	if (writefull(r->cmd[seq % r->nwriters], &c, sizeof(c)) != 0) {
 		warnmsg("writer %d:", (int)(seq % r->nwriters));
 		return -1;

@@ -173,12 +173,22 @@ main(int argc, char *argv[])
 			return 1;
 		}
 		vol++;
-		for (;;) {
+		for (int first = 1;; first = 0) {
 			n = read(fd, r, TP);
 			if (n == 0)
 				break;
 			if (n != TP)
 				die("partial record");
+			/* A volume begins with TS_TAPE, whose c_count says
+			 * how many records the last file still owes. */
+			if (first && (!ishead(r) || g32(r) != 1))
+				die("a volume that does not begin with TS_TAPE");
+			if (first && vol > 1 && (int64_t)g32(r + 160) != due)
+				die("TS_TAPE c_count is not the records still due");
+			if (first && vol > 1 && dirleft > 0)
+				dirleft = due;
+			if (first)
+				due = 0;
 			if (ended) {
 				if (!ishead(r) || g32(r) != 5)
 					die("data after TS_END");
@@ -229,9 +239,8 @@ main(int argc, char *argv[])
 				    g32(r + 888), g32(r + 24), g32(r + 160),
 				    g32(r + 20), g64(r + 912), g64(r + 920),
 				    g32(r + 892));
-				due = g32(r + 160);	/* continuation */
-				if (vol == 1)
-					due = 0;
+				if (vol > 1)
+					due = g32(r + 160);	/* continuation */
 				recno++;
 				continue;
 			}

@@ -1,0 +1,98 @@
+/*
+ * eomshim: an LD_PRELOAD library that makes writes to chosen files meet
+ * the end of the media after a chosen number of bytes, so that end of
+ * tape can be tested without a tape or privileges.  Test tool only.
+ *
+ *	EOM_AT="path:bytes[,path:bytes...]"	absolute paths, exact, or
+ *						ending in '*': every path
+ *						that begins so
+ *	EOM_STYLE=zero|short|enospc|eio		how the end shows
+ *	EOM_ONCE=marker				eio: only the first time
+ *
+ * zero: the write that would cross the end writes nothing, returns 0.
+ * short: it writes what fits and returns that count (0 when nothing fits).
+ * enospc: it writes nothing and fails with ENOSPC, as a tape does.
+ * eio: it writes nothing and fails with EIO (not the end of the media);
+ * with EOM_ONCE, only while the marker file does not exist (it is made).
+ */
+#define _GNU_SOURCE
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef ssize_t (*writefn)(int, const void *, size_t);
+
+/* The limit set for the file open on fd, or -1. */
+static long long
+limit(int fd)
+{
+	char link[64], path[4096], *list, *p, *colon;
+	const char *env = getenv("EOM_AT");
+	ssize_t n;
+	long long at = -1;
+
+	if (env == NULL)
+		return -1;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, path, sizeof(path) - 1);
+	if (n <= 0)
+		return -1;
+	path[n] = '\0';
+	if ((list = strdup(env)) == NULL)
+		return -1;
+	for (p = strtok(list, ","); p != NULL; p = strtok(NULL, ",")) {
+		colon = strrchr(p, ':');
+		if (colon == NULL)
+			continue;
+		*colon = '\0';
+		if (strcmp(p, path) == 0 || (colon > p && colon[-1] == '*' &&
+		    strncmp(p, path, (size_t)(colon - 1 - p)) == 0)) {
+			at = atoll(colon + 1);
+			break;
+		}
+	}
+	free(list);
+	return at;
+}
+
+ssize_t
+write(int fd, const void *buf, size_t len)
+{
+	static writefn real;
+	const char *style = getenv("EOM_STYLE"), *once;
+	long long at, cur;
+	int mfd;
+
+	if (real == NULL)
+		real = (writefn)dlsym(RTLD_NEXT, "write");
+	at = limit(fd);
+	if (at < 0)
+		return real(fd, buf, len);
+	cur = lseek(fd, 0, SEEK_CUR);
+	if (cur < 0 || cur + (long long)len <= at)
+		return real(fd, buf, len);
+	if (style == NULL || strcmp(style, "zero") == 0)
+		return 0;
+	if (strcmp(style, "short") == 0)
+		return cur < at ? real(fd, buf, (size_t)(at - cur)) : 0;
+	if (strcmp(style, "eio") == 0) {
+		once = getenv("EOM_ONCE");
+		if (once != NULL) {
+			mfd = open(once, O_WRONLY | O_CREAT | O_EXCL, 0644);
+			if (mfd < 0)
+				return real(fd, buf, len);
+			close(mfd);
+		}
+		errno = EIO;
+		return -1;
+	}
+	errno = ENOSPC;
+	return -1;
+}

@@ -1,0 +1,228 @@
+/*
+ * Volumes: which output each one goes to (-f a,b,c, -M prefix, -P
+ * command), opening and closing them, and asking the operator on the
+ * terminal for the next one the way dump does.
+ */
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dtapewr.h"
+#include "msg.h"
+
+/* A line in dump's words on stderr. */
+void
+vol_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("  DUMP: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int
+vol_canask(const struct tw *t)
+{
+	return t->out.tty >= 0;
+}
+
+/*
+ * dump's query(): ask on the terminal until the answer is "yes" or
+ * "no".  Returns 1 for yes, 0 for no, -1 if no one can answer.
+ */
+int
+vol_ask(struct tw *t, const char *question)
+{
+	char line[64], prompt[256];
+	size_t n;
+	ssize_t r;
+	char c;
+
+	if (t->out.tty < 0)
+		return -1;
+	snprintf(prompt, sizeof(prompt), "  DUMP: %s (\"yes\" or \"no\") ",
+	    question);
+	for (;;) {
+		if (write(t->out.tty, prompt, strlen(prompt)) < 0)
+			return -1;
+		n = 0;
+		while ((r = read(t->out.tty, &c, 1)) == 1 && c != '\n')
+			if (n < sizeof(line) - 1)
+				line[n++] = c;
+		if (r != 1 && n == 0)
+			return -1;
+		while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == ' '))
+			n--;
+		line[n] = '\0';
+		if (strcmp(line, "yes") == 0)
+			return 1;
+		if (strcmp(line, "no") == 0)
+			return 0;
+		if (write(t->out.tty, "  DUMP: \"yes\" or \"no\"?\n", 24) < 0)
+			return -1;
+	}
+}
+
+/* The name of volume v's output. */
+static void
+volname(struct tw *t, int v)
+{
+	struct outputs *o = &t->out;
+
+	if (o->pipecmd != NULL)
+		snprintf(o->name, sizeof(o->name), "the -P command");
+	else if (o->multi)
+		snprintf(o->name, sizeof(o->name), "%s%03d", o->names[0], v);
+	else
+		snprintf(o->name, sizeof(o->name), "%s",
+		    o->names[v <= o->nnames ? v - 1 : o->nnames - 1]);
+}
+
+/* -P: a shell running the command with the volume on its stdin. */
+static int
+openpipe(struct tw *t)
+{
+	struct outputs *o = &t->out;
+	char vol[16];
+	int p[2];
+
+	if (pipe(p) != 0) {
+		warnmsg("-P: pipe:");
+		return -1;
+	}
+	o->pipepid = fork();
+	if (o->pipepid < 0) {
+		warnmsg("-P: fork:");
+		return -1;
+	}
+	if (o->pipepid == 0) {
+		snprintf(vol, sizeof(vol), "%d", t->volume);
+		if (dup2(p[0], STDIN_FILENO) < 0 || setenv("DUMP_VOLUME", vol,
+		    1) != 0)
+			_exit(126);
+		close(p[0]);
+		close(p[1]);
+		execl("/bin/sh", "sh", "-c", o->pipecmd, (char *)NULL);
+		_exit(127);
+	}
+	close(p[0]);
+	o->fd = p[1];
+	o->isreg = 0;
+	return 0;
+}
+
+/* Open the output of the current volume. */
+int
+vol_open(struct tw *t)
+{
+	struct outputs *o = &t->out;
+	struct stat sb;
+	int flags = O_WRONLY;
+
+	volname(t, t->volume);
+	o->isreg = 0;
+	if (o->pipecmd != NULL)
+		return openpipe(t);
+	if (strcmp(o->name, "-") == 0) {
+		o->fd = STDOUT_FILENO;
+		snprintf(o->name, sizeof(o->name), "standard output");
+		o->pipeout = 1;
+		return 0;
+	}
+	if (stat(o->name, &sb) != 0 || S_ISREG(sb.st_mode))
+		flags |= O_CREAT | O_TRUNC;
+	o->fd = open(o->name, flags, 0666);
+	if (o->fd < 0) {
+		warnmsg("%s:", o->name);
+		return -1;
+	}
+	if (fstat(o->fd, &sb) == 0) {
+		o->isreg = S_ISREG(sb.st_mode);
+		if (S_ISFIFO(sb.st_mode) || S_ISSOCK(sb.st_mode))
+			o->pipeout = 1;
+	}
+	return 0;
+}
+
+/*
+ * Close the current volume; with cutback, a regular file loses what
+ * follows its last whole record.  Returns 0, or -1 if the volume did
+ * not close cleanly (a -P command that failed counts).
+ */
+int
+vol_close(struct tw *t, int cutback)
+{
+	struct outputs *o = &t->out;
+	int st, bad = 0;
+
+	if (cutback && o->isreg && ftruncate(o->fd, (off_t)t->volbytes) != 0) {
+		warnmsg("%s: cutting back to %lld bytes:", o->name,
+		    (long long)t->volbytes);
+		bad = 1;
+	}
+	if (o->fd != STDOUT_FILENO && close(o->fd) != 0) {
+		warnmsg("%s: close:", o->name);
+		bad = 1;
+	}
+	o->fd = -1;
+	if (o->pipepid > 0) {
+		while (waitpid(o->pipepid, &st, 0) < 0 && errno == EINTR)
+			continue;
+		o->pipepid = 0;
+		if (WIFSIGNALED(st)) {
+			warnmsg("-P command for volume %d was killed by signal "
+			    "%d", t->volume, WTERMSIG(st));
+			bad = 1;
+		} else if (WEXITSTATUS(st) != 0) {
+			warnmsg("-P command for volume %d exited with status %d",
+			    t->volume, WEXITSTATUS(st));
+			bad = 1;
+		}
+	}
+	return bad ? -1 : 0;
+}
+
+/*
+ * Go on to the next volume, asking the operator when its output is one
+ * that was used before.  Returns 0, -1 if it cannot be had, or -2 if
+ * the operator aborted.
+ */
+int
+vol_next(struct tw *t)
+{
+	struct outputs *o = &t->out;
+	int a;
+
+	if (o->pipecmd == NULL && !o->multi && t->volume >= o->nnames) {
+		vol_note("Change Volumes: Mount volume #%d", t->volume + 1);
+		if (!vol_canask(t)) {
+			warnmsg("volume %d is needed and no one can be asked "
+			    "for it: no terminal; name more volumes with -f "
+			    "or -M, or write them with -P", t->volume + 1);
+			return -1;
+		}
+		for (;;) {
+			a = vol_ask(t, "Is the new volume mounted and ready "
+			    "to go?");
+			if (a == 1)
+				break;
+			if (a < 0 || vol_ask(t, "Do you want to abort?") != 0)
+				return -2;
+		}
+	}
+	t->volume++;
+	t->volfirst = t->pos;
+	t->volblocks = t->volbytes = t->volrecs = 0;
+	return vol_open(t);
+}
