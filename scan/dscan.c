@@ -137,7 +137,7 @@ main(int argc, char *argv[])
 			tdate = optarg;
 			break;
 		case 't':
-			s.date = numarg(optarg, "-t", 0, INT64_MAX);
+			s.date = numarg(optarg, "-t", 0, DD_TMAX);
 			break;
 		default:
 			usage();
@@ -165,7 +165,7 @@ main(int argc, char *argv[])
 		    showdate(s.ddate, when, sizeof(when)));
 	scan_note(&s, "mapping (Pass I) [regular files]");
 	if (scan_maps(&s) != 0)
-		return DS_DAMAGED;
+		return DS_STARTUP;
 	scan_note(&s, "mapping (Pass II) [directories]");
 	scan_mapdirs(&s);
 	scan_note(&s, "estimated %llu tape blocks (%llu inodes).",
@@ -174,7 +174,9 @@ main(int argc, char *argv[])
 	if (sflag) {
 		printf("%llu\n",
 		    (unsigned long long)(s.estimate + scan_overhead(&s)));
-		return fflush(stdout) == 0 ? DS_OK : DS_OUTPUT;
+		if (fflush(stdout) != 0)
+			return DS_OUTPUT;
+		return s.errors > 0 ? DS_DAMAGED : DS_OK;
 	}
 	scan_note(&s, "dumping (Pass III) [directories]");
 	if (scan_emit(&s) != 0) {

@@ -63,10 +63,11 @@ changedsince(const struct dinode *dp, int64_t t)
 	return dp->mtime >= t || dp->ctime >= t;
 }
 
+/* dump's WANTTODUMP: changed since the date it starts from (0: all). */
 static int
 wanttodump(const struct scan *s, const struct dinode *dp)
 {
-	if (s->level > 0 && !changedsince(dp, s->ddate))
+	if (s->ddate != 0 && !changedsince(dp, s->ddate))
 		return 0;
 	return s->level < s->honor || !(dp->flags & UF_NODUMP);
 }

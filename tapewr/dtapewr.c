@@ -396,7 +396,7 @@ rewrite(struct tw *t)
 	}
 	a = vol_ask(t, "Do you want to rewrite this volume from its start?");
 	if (a != 1)
-		return a < 0 ? TW_WRITE : TW_ABORT;
+		return TW_ABORT;
 	if (ring_stop(&t->ring) != 0)
 		return TW_WRITE;
 	vol_close(t, 0);
@@ -576,11 +576,17 @@ setup(struct tw *t)
 		exit(TW_STARTUP);
 	/* A copy of each volume, for a rewrite, when someone can ask for it. */
 	if (vol_canask(t) && !t->out.pipeout && t->out.pipecmd == NULL) {
-		char path[] = "/tmp/dtapewr.XXXXXX";
+		const char *dir = getenv("TMPDIR");
+		char path[1024];
 
+		snprintf(path, sizeof(path), "%s/dtapewr.XXXXXX",
+		    dir != NULL && *dir != '\0' ? dir : "/tmp");
 		t->ckfd = mkstemp(path);
 		if (t->ckfd >= 0)
 			unlink(path);
+		else
+			warnmsg("%s: no copy of each volume can be kept for a "
+			    "rewrite after a write error:", path);
 	}
 	if (startvol(t) != 0)
 		exit(TW_STARTUP);

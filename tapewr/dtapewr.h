@@ -101,7 +101,7 @@ struct tw {
 	int		 ntrec;		/* records per block */
 	size_t		 bs;		/* bytes per block */
 	int		 nwriters;
-	int64_t		 volcap;	/* blocks per volume; 0 until EOM */
+	int64_t		 volcap;	/* blocks per volume; 0: to the end of media */
 	int		 progress;	/* seconds between progress lines */
 	struct ring	 ring;
 	struct input	 in;

@@ -116,6 +116,12 @@ writer(struct ring *r, int cmdfd, int tokin, int tokout, int statfd)
 	char tok;
 
 	signal(SIGPIPE, SIG_IGN);	/* a closed output is an error to report */
+	/* Progress requests are the master's; a write they cut short
+	 * would look like the end of the media. */
+	signal(SIGUSR1, SIG_IGN);
+#ifdef SIGINFO
+	signal(SIGINFO, SIG_IGN);
+#endif
 	for (;;) {
 		n = readfull(cmdfd, &c, sizeof(c));
 		if (n == 0)
