@@ -198,3 +198,12 @@ i 12 f 0644 1 0 0 0 128 1722785995.588459000 1722785995.588459000 1722785999.327
 	run -0 awk 'length($0) >= 8192 { bad++ } END { print bad + 0 }' <<<"$output"
 	[ "$output" = 0 ]
 }
+
+@test "NetBSD's UFS2 with extended attributes (FS_UFS2EA_MAGIC) is read as UFS2" {
+	local img
+	img=$(fixture freebsd-ufs2-le.img.gz)
+	printf '\070\040\001\031' | dd of="$img" bs=1 seek=$((65536 + 1372)) conv=notrunc 2>/dev/null
+	run -0 --separate-stderr dscan -q "$img"
+	[[ "${lines[0]}" == *" ufs=2 byteorder=le sblock=65536 "* ]]
+	[ "${lines[-1]}" = "end 16 0" ]
+}

@@ -60,3 +60,31 @@ setup() {
 @test "the front script is POSIX sh that shellcheck passes" {
 	run -0 shellcheck -s sh "$TOP/bin/dump"
 }
+
+@test "the bundled form takes u and D: dump 0uDf dumpdates file special" {
+	run -0 dump 0uDf "$BATS_TEST_TMPDIR/dd" "$BATS_TEST_TMPDIR/d" "$IMG"
+	run -0 cat "$BATS_TEST_TMPDIR/dd"
+	[[ "$output" =~ ^"$IMG"\ +0\ [A-Z][a-z][a-z]\ [A-Z][a-z][a-z]\ [\ 0-9][0-9]\ [0-9:]{8}\ [0-9]{4}$ ]]
+}
+
+@test "dump -M -B writes volumes that restore -M reads back" {
+	local img
+	img=$(fixture freebsd-ufs2-le.img.gz)
+	dscan -q "$img" | without 10 >"$BATS_TEST_TMPDIR/rec"
+	run -0 sh -c "dblkread <'$BATS_TEST_TMPDIR/rec' | dtapewr -M -B 300 -f '$BATS_TEST_TMPDIR/v' 2>&1"
+	[[ "$output" == *"tape blocks on "*" volumes"* ]]
+	# The same through the front script, with a small file system.
+	run -0 dump -0 -M -B 10 -f "$BATS_TEST_TMPDIR/w" "$IMG"
+	[ -e "$BATS_TEST_TMPDIR/w002" ]
+	restore_into "$BATS_TEST_TMPDIR/w" "$BATS_TEST_TMPDIR/out" -M -b 1
+	[ "$(cat "$BATS_TEST_TMPDIR/out/test_file")" = "test contents" ]
+}
+
+@test "make install puts the programs, the script and the pages under DESTDIR and PREFIX" {
+	run -0 make -C "$TOP" install DESTDIR="$BATS_TEST_TMPDIR/stage" PREFIX=/opt/dump
+	for f in sbin/dscan sbin/dblkread sbin/dtapewr sbin/ddate sbin/dump \
+	    share/man/man1/dscan.1 share/man/man5/dscan.5 share/man/man8/dump.8; do
+		[ -e "$BATS_TEST_TMPDIR/stage/opt/dump/$f" ]
+	done
+	[ -x "$BATS_TEST_TMPDIR/stage/opt/dump/sbin/dump" ]
+}

@@ -138,6 +138,10 @@ write keep/a '"$BATS_TEST_TMPDIR"'/newcontent
 	restore_r "$BATS_TEST_TMPDIR/r01" "$BATS_TEST_TMPDIR/d0" \
 	    "$BATS_TEST_TMPDIR/d3"
 	same_as_host "$HOST" "$BATS_TEST_TMPDIR/r01"
+	# Times too: the chain gives what a level 0 of the final image gives.
+	run -0 dump -0 -f "$BATS_TEST_TMPDIR/final" "$IMG"
+	restore_into "$BATS_TEST_TMPDIR/final" "$BATS_TEST_TMPDIR/rfinal"
+	same_tree "$BATS_TEST_TMPDIR/rfinal" "$BATS_TEST_TMPDIR/r01" -p s -x restoresymtable
 }
 
 @test "each incremental holds the changed inodes and the directories that lead to them" {

@@ -206,3 +206,25 @@ e59ff97941044f85df5297e1c302d260  dir1/dir2/dir3/file2" ]
 	run -0 dumpinfo "$BATS_TEST_TMPDIR/us"
 	[[ "$output" == *"inode 5 mode=0100644 size=1048576 uid=0 gid=0 atime=1722785995.385624 mtime=1722785995.570850 "* ]]
 }
+
+@test "holes punched into an image restore as holes, in UFS1 and UFS2" {
+	local v src="$BATS_TEST_TMPDIR/src"
+	mkdir -p "$src"
+	bigfile "$src/sparse" 2000000
+	for v in 1 2; do
+		mkimage "$src" "$BATS_TEST_TMPDIR/img$v" "$v" 8192 1024
+		# Blocks 2 to 9 and everything past 1 MB but the last block.
+		ufsedit "$BATS_TEST_TMPDIR/img$v" <<-EOF
+		punch sparse 16384 65536
+		punch sparse 1048576 942080
+		EOF
+		run -0 dump -0 -f "$BATS_TEST_TMPDIR/d$v" "$BATS_TEST_TMPDIR/img$v"
+		restore_into "$BATS_TEST_TMPDIR/d$v" "$BATS_TEST_TMPDIR/out$v"
+		cp "$src/sparse" "$BATS_TEST_TMPDIR/want"
+		dd if=/dev/zero of="$BATS_TEST_TMPDIR/want" bs=8192 seek=2 count=8 conv=notrunc 2>/dev/null
+		dd if=/dev/zero of="$BATS_TEST_TMPDIR/want" bs=8192 seek=128 count=115 conv=notrunc 2>/dev/null
+		cmp "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/out$v/sparse"
+		run -0 fsdesc -H "$BATS_TEST_TMPDIR/out$v"
+		[[ "$output" == *" 0+16384,81920+966656,1990656+9344 -"* ]]
+	done
+}
