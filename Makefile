@@ -13,9 +13,9 @@ LDFLAGS =
 LDLIBS =
 AR = ar
 
-LIBHDR = lib/bitmap.h lib/bmap.h lib/bytes.h lib/dir.h lib/dumpdates.h lib/esc.h \
+LIBHDR = lib/ask.h lib/bitmap.h lib/bmap.h lib/bytes.h lib/dir.h lib/dumpdates.h lib/esc.h \
 	lib/msg.h lib/num.h lib/rec.h lib/spcl.h lib/str.h lib/ufs.h lib/xio.h
-LIBOBJ = lib/bmap.o lib/dir.o lib/dumpdates.o lib/esc.o lib/msg.o lib/num.o lib/rec.o \
+LIBOBJ = lib/ask.o lib/bmap.o lib/dir.o lib/dumpdates.o lib/esc.o lib/msg.o lib/num.o lib/rec.o \
 	lib/spcl.o lib/ufs.o lib/xio.o
 SCANOBJ = scan/dscan.o scan/mapdirs.o scan/pass.o
 BLKOBJ = blkread/dblkread.o
@@ -78,6 +78,109 @@ t/tools/bin/dumpinfo: t/tools/dumpinfo.c lib/libdump.a
 	mkdir -p t/tools/bin
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ t/tools/dumpinfo.c lib/libdump.a
 
+# Fuzzing: a harness per parser of outside input, in t/fuzz/.  "make
+# fuzz" builds them with clang and libFuzzer and runs each for FUZZTIME
+# seconds on its corpus (new inputs go to FUZZWORK, crashes to
+# t/fuzz/crashes/); "make fuzzcheck" builds them with $(CC) and a plain
+# driver that runs them over the corpus as regression tests.
+FUZZCC = clang
+FUZZFLAGS = -g -O1 -std=c99 -Wall -Wextra -Werror \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZTIME = 60
+FUZZWORK = /tmp/dump-fuzz
+FUZZOPTS = -timeout=10 -close_fd_mask=2 -print_final_stats=1
+# harness:max_len
+FUZZRUNS = superblock:131072 inode:131072 dir:4101 records:16384 \
+	stream:32769 dumpdates:8192
+FUZZSRC = $(LIBOBJ:.o=.c)
+FUZZDEP = t/fuzz/fuzz.h $(FUZZSRC) $(LIBHDR)
+FUZZBIN = t/fuzz/bin/superblock t/fuzz/bin/inode t/fuzz/bin/dir \
+	t/fuzz/bin/records t/fuzz/bin/stream t/fuzz/bin/dumpdates
+FUZZCHECK = t/fuzz/bin/superblock-check t/fuzz/bin/inode-check \
+	t/fuzz/bin/dir-check t/fuzz/bin/records-check \
+	t/fuzz/bin/stream-check t/fuzz/bin/dumpdates-check
+FUZZCHECKDEP = t/fuzz/driver.c t/fuzz/fuzz.h lib/libdump.a
+
+fuzz: $(FUZZBIN)
+	@mkdir -p t/fuzz/crashes; failed=; \
+	for run in $(FUZZRUNS); do \
+		h=$${run%%:*}; len=$${run#*:}; \
+		mkdir -p $(FUZZWORK)/$$h; \
+		echo "fuzz: $$h for $(FUZZTIME) s, -max_len=$$len"; \
+		nice t/fuzz/bin/$$h -max_total_time=$(FUZZTIME) \
+		    -max_len=$$len $(FUZZOPTS) \
+		    -artifact_prefix=t/fuzz/crashes/$$h- \
+		    $(FUZZWORK)/$$h t/fuzz/corpus/$$h || failed="$$failed $$h"; \
+	done; \
+	if [ -n "$$failed" ]; then \
+		echo "fuzz: found trouble in:$$failed (see t/fuzz/crashes/)"; \
+		exit 1; \
+	fi
+
+fuzzcheck: $(FUZZCHECK)
+
+t/fuzz/bin/superblock: t/fuzz/fuzz_superblock.c $(FUZZDEP)
+	mkdir -p t/fuzz/bin
+	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ t/fuzz/fuzz_superblock.c \
+	    $(FUZZSRC)
+
+t/fuzz/bin/inode: t/fuzz/fuzz_inode.c $(FUZZDEP)
+	mkdir -p t/fuzz/bin
+	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ t/fuzz/fuzz_inode.c $(FUZZSRC)
+
+t/fuzz/bin/dir: t/fuzz/fuzz_dir.c $(FUZZDEP)
+	mkdir -p t/fuzz/bin
+	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ t/fuzz/fuzz_dir.c $(FUZZSRC)
+
+t/fuzz/bin/records: t/fuzz/fuzz_records.c $(FUZZDEP)
+	mkdir -p t/fuzz/bin
+	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ t/fuzz/fuzz_records.c \
+	    $(FUZZSRC)
+
+t/fuzz/bin/stream: t/fuzz/fuzz_stream.c tapewr/input.c tapewr/dtapewr.h \
+    $(FUZZDEP)
+	mkdir -p t/fuzz/bin
+	$(FUZZCC) $(CPPFLAGS) -Itapewr $(FUZZFLAGS) -o $@ \
+	    t/fuzz/fuzz_stream.c tapewr/input.c $(FUZZSRC)
+
+t/fuzz/bin/dumpdates: t/fuzz/fuzz_dumpdates.c $(FUZZDEP)
+	mkdir -p t/fuzz/bin
+	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ t/fuzz/fuzz_dumpdates.c \
+	    $(FUZZSRC)
+
+t/fuzz/bin/superblock-check: t/fuzz/fuzz_superblock.c $(FUZZCHECKDEP)
+	mkdir -p t/fuzz/bin
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ t/fuzz/fuzz_superblock.c \
+	    t/fuzz/driver.c lib/libdump.a $(LDLIBS)
+
+t/fuzz/bin/inode-check: t/fuzz/fuzz_inode.c $(FUZZCHECKDEP)
+	mkdir -p t/fuzz/bin
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ t/fuzz/fuzz_inode.c \
+	    t/fuzz/driver.c lib/libdump.a $(LDLIBS)
+
+t/fuzz/bin/dir-check: t/fuzz/fuzz_dir.c $(FUZZCHECKDEP)
+	mkdir -p t/fuzz/bin
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ t/fuzz/fuzz_dir.c \
+	    t/fuzz/driver.c lib/libdump.a $(LDLIBS)
+
+t/fuzz/bin/records-check: t/fuzz/fuzz_records.c $(FUZZCHECKDEP)
+	mkdir -p t/fuzz/bin
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ t/fuzz/fuzz_records.c \
+	    t/fuzz/driver.c lib/libdump.a $(LDLIBS)
+
+t/fuzz/bin/stream-check: t/fuzz/fuzz_stream.c tapewr/input.o $(FUZZCHECKDEP)
+	mkdir -p t/fuzz/bin
+	$(CC) $(CPPFLAGS) -Itapewr $(CFLAGS) $(LDFLAGS) -o $@ \
+	    t/fuzz/fuzz_stream.c t/fuzz/driver.c tapewr/input.o lib/libdump.a \
+	    $(LDLIBS)
+
+t/fuzz/bin/dumpdates-check: t/fuzz/fuzz_dumpdates.c $(FUZZCHECKDEP)
+	mkdir -p t/fuzz/bin
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ t/fuzz/fuzz_dumpdates.c \
+	    t/fuzz/driver.c lib/libdump.a $(LDLIBS)
+
+.PHONY: fuzz fuzzcheck
+
 # The test suite: bats files under t/, run by t/check (installs what it
 # can with apt-get and says what is missing otherwise).
 check: all tools
@@ -99,5 +202,6 @@ clean:
 	rm -f $(PROGS) lib/libdump.a $(LIBOBJ) $(SCANOBJ) $(BLKOBJ) \
 	    $(TAPEOBJ) $(DDATEOBJ)
 	rm -rf t/tools/bin
+	rm -rf t/fuzz/bin
 
 .PHONY: all check demo install clean tools

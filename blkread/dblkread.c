@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -15,9 +16,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ask.h"
 #include "bitmap.h"
 #include "bytes.h"
 #include "msg.h"
+#include "num.h"
 #include "rec.h"
 #include "spcl.h"
 #include "str.h"
@@ -54,14 +57,17 @@ struct out {
 	int		 headerdue;	/* a TS_INODE header is still owed */
 	char		 curtype;
 	unsigned long	 errors;
+	unsigned long	 maxerrors;	/* -I: read errors before asking */
+	unsigned long	 sinceask;	/* read errors since last asked */
+	int		 tty;
 	unsigned char	*used, *dumped;	/* maps, bit n-1 for inode n */
 };
 
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: dblkread [-U] [-E le|be] [-F ufs2|nfs] "
-	    "[-d special]\n");
+	fprintf(stderr, "usage: dblkread [-U] [-d special] [-E le|be] "
+	    "[-F ufs2|nfs] [-I errors]\n");
 	exit(BR_STARTUP);
 }
 
@@ -174,37 +180,83 @@ swapdir(struct out *o, unsigned char *p, size_t len, uint32_t ino)
 	}
 }
 
+/*
+ * One more unreadable or misplaced block.  Past -I of them, ask the
+ * operator whether to go on, as dump does after 32; with no one to ask,
+ * give up: the disk is failing and the dump would be mostly zeros.
+ */
+static void
+baddata(struct out *o)
+{
+	char q[160];
+	int a;
+
+	o->errors++;
+	if (o->maxerrors == 0 || ++o->sinceask <= o->maxerrors)
+		return;
+	warnmsg("%s: more than %lu blocks could not be read", o->devname,
+	    o->maxerrors);
+	snprintf(q, sizeof(q), "%s: more than %lu unreadable blocks; do you "
+	    "want to attempt to continue?", o->devname, o->maxerrors);
+	a = ask(o->tty, q);
+	if (a != 1)
+		die(BR_BADINPUT, "%s: giving up after %lu unreadable blocks%s; "
+		    "the dump stream is incomplete (no TS_END)", o->devname,
+		    o->errors, a < 0 ? " (no terminal to ask; -I sets the "
+		    "limit, 0 for none)" : "");
+	o->sinceask = 0;
+}
+
+/*
+ * After a large read failed: read fragment by fragment, zeros and a
+ * report for each one that cannot be read, as dump reads sector by
+ * sector after an error.
+ */
+static void
+salvage(struct out *o, unsigned char *p, size_t len, int64_t frag,
+    uint64_t fileoff, uint32_t ino)
+{
+	size_t done, n;
+	ssize_t got;
+
+	for (done = 0; done < len; done += n) {
+		n = len - done < (size_t)o->fsize ? len - done : (size_t)o->fsize;
+		got = preadfull(o->devfd, p + done, n,
+		    (off_t)frag * o->fsize + (off_t)done);
+		if (got == (ssize_t)n)
+			continue;
+		if (got < 0)
+			warnmsg("%s: inode %u: fragment %" PRId64 " (file offset %"
+			    PRIu64 ") cannot be read; zeros written:",
+			    o->devname, ino, frag + (int64_t)(done /
+			    (size_t)o->fsize), fileoff + done);
+		else
+			warnmsg("%s: inode %u: fragment %" PRId64 " (file offset %"
+			    PRIu64 ") lies past the end of the device; zeros "
+			    "written", o->devname, ino, frag + (int64_t)(done /
+			    (size_t)o->fsize), fileoff + done);
+		memset(p + done, 0, n);
+		baddata(o);
+	}
+}
+
 /* Read len bytes at fragment frag into p, zeros for what fails. */
 static void
 readdata(struct out *o, unsigned char *p, size_t len, int64_t frag,
     uint64_t fileoff, uint32_t ino)
 {
-	off_t off = (off_t)frag * o->fsize;
-	ssize_t n;
-
 	if (frag < 0 || frag > o->fssize ||
 	    (uint64_t)(o->fssize - frag) * (uint64_t)o->fsize < len) {
 		warnmsg("%s: inode %u: run at fragment %" PRId64 " (%zu bytes "
 		    "at file offset %" PRIu64 ") lies beyond the file system; "
 		    "zeros written", o->devname, ino, frag, len, fileoff);
 		memset(p, 0, len);
-		o->errors++;
+		baddata(o);
 		return;
 	}
-	n = preadfull(o->devfd, p, len, off);
-	if (n == (ssize_t)len)
-		return;
-	if (n < 0) {
-		warnmsg("%s: inode %u: cannot read %zu bytes at fragment %"
-		    PRId64 " (file offset %" PRIu64 "); zeros written:",
-		    o->devname, ino, len, frag, fileoff);
-		n = 0;
-	} else
-		warnmsg("%s: inode %u: device ends inside %zu bytes at fragment "
-		    "%" PRId64 " (file offset %" PRIu64 "); zeros written",
-		    o->devname, ino, len, frag, fileoff);
-	memset(p + n, 0, len - (size_t)n);
-	o->errors++;
+	if (preadfull(o->devfd, p, len, (off_t)frag * o->fsize) !=
+	    (ssize_t)len)
+		salvage(o, p, len, frag, fileoff, ino);
 }
 
 /*
@@ -406,7 +458,11 @@ main(int argc, char *argv[])
 	uint64_t upstream = 0;
 
 	setprogname_(argv[0]);
-	while ((ch = getopt(argc, argv, "d:E:F:U")) != -1) {
+	/* A pipeline stage run in the background inherits SIGINT ignored:
+	 * an interrupt must still stop it. */
+	signal(SIGINT, SIG_DFL);
+	o.maxerrors = 32;
+	while ((ch = getopt(argc, argv, "d:E:F:I:U")) != -1) {
 		switch (ch) {
 		case 'd':
 			dev = optarg;
@@ -426,6 +482,10 @@ main(int argc, char *argv[])
 				die(BR_STARTUP, "-F: header layout \"%s\" is not "
 				    "ufs2 or nfs", optarg);
 			break;
+		case 'I':
+			o.maxerrors = (unsigned long)numarg(optarg, "-I", 0,
+			    1000000000);
+			break;
 		case 'U':
 			o.usec = 1;
 			break;
@@ -437,6 +497,7 @@ main(int argc, char *argv[])
 	if (argc != 0)
 		usage();
 
+	o.tty = ask_open();
 	rec_reader_init(&rr, stdin, "stdin");
 	while ((n = rec_read(&rr, &r)) > 0) {
 		switch (r.type) {

@@ -20,6 +20,8 @@ struct walk {
 	int64_t			 allocated;	/* fragments met so far */
 	struct run		 pend;
 	int			 havepend;
+	int64_t			 chain[UFS_NIADDR];	/* indirect blocks above */
+	int			 depth;
 	int			 stop;		/* emit's nonzero result */
 };
 
@@ -89,7 +91,7 @@ piece(struct walk *w, int64_t addr)
 	const struct ufs *fs = w->fs;
 	uint64_t off = w->lbn << fs->bshift;
 	uint64_t len = w->size - off;
-	int nfrags;
+	int nfrags, i;
 
 	if (len > (uint64_t)fs->bsize)
 		len = (uint64_t)fs->bsize;
@@ -101,6 +103,16 @@ piece(struct walk *w, int64_t addr)
 		    "the file system (%lld fragments); dumped as zeros",
 		    fs->dev, w->dp->ino, area(w), (unsigned long long)w->lbn,
 		    (long long)addr, (long long)fs->size);
+		(*w->errors)++;
+		addr = 0;
+	}
+	for (i = 0; addr != 0 && i < w->depth; i++) {
+		if (w->chain[i] != addr)
+			continue;
+		warnmsg("%s: inode %u: %s %llu at fragment %lld is one of the "
+		    "file's own indirect blocks; dumped as zeros", fs->dev,
+		    w->dp->ino, area(w), (unsigned long long)w->lbn,
+		    (long long)addr);
 		(*w->errors)++;
 		addr = 0;
 	}
@@ -150,6 +162,16 @@ indirect(struct walk *w, int64_t addr, int level, uint64_t span)
 		hole(w, span);
 		return;
 	}
+	for (i = 0; i < w->depth; i++) {
+		if (w->chain[i] != addr)
+			continue;
+		warnmsg("%s: inode %u: indirect block at fragment %lld points "
+		    "back at itself from level %d; its blocks are dumped as "
+		    "zeros", fs->dev, w->dp->ino, (long long)addr, level + 1);
+		(*w->errors)++;
+		hole(w, span);
+		return;
+	}
 	if (toomuch(w, fs->frag)) {
 		hole(w, w->nblk - w->lbn);
 		return;
@@ -168,6 +190,7 @@ indirect(struct walk *w, int64_t addr, int level, uint64_t span)
 		hole(w, span);
 		return;
 	}
+	w->chain[w->depth++] = addr;
 	for (i = 0; i < fs->nindir && w->lbn < w->nblk && !w->stop; i++) {
 		a = wide == 8 ? (int64_t)get64(buf + 8 * i, fs->be) :
 		    (int32_t)get32(buf + 4 * i, fs->be);
@@ -176,6 +199,7 @@ indirect(struct walk *w, int64_t addr, int level, uint64_t span)
 		else
 			indirect(w, a, level - 1, sub);
 	}
+	w->depth--;
 }
 
 int

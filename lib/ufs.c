@@ -293,16 +293,30 @@ findsb(struct ufs *fs)
 int
 ufs_open(struct ufs *fs, const char *dev)
 {
-	memset(fs, 0, sizeof(*fs));
-	fs->dev = dev;
-	fs->fd = open(dev, O_RDONLY);
-	if (fs->fd < 0) {
+	int fd = open(dev, O_RDONLY);
+
+	if (fd < 0) {
+		memset(fs, 0, sizeof(*fs));
+		fs->fd = -1;
 		warnmsg("%s:", dev);
 		return -1;
 	}
-	fs->devsize = devicesize(fs->fd);
+	if (ufs_openfd(fs, fd, dev) != 0) {
+		close(fd);
+		return -1;
+	}
+	return 0;
+}
+
+/* The file system on an open descriptor, named dev in messages. */
+int
+ufs_openfd(struct ufs *fs, int fd, const char *dev)
+{
+	memset(fs, 0, sizeof(*fs));
+	fs->dev = dev;
+	fs->fd = fd;
+	fs->devsize = devicesize(fd);
 	if (findsb(fs) != 0) {
-		close(fs->fd);
 		fs->fd = -1;
 		return -1;
 	}
@@ -496,6 +510,15 @@ ufs_checkino(const struct ufs *fs, const struct dinode *dp, const char **why)
 	}
 	if (dp->size > maxfilesize(fs)) {
 		*why = "size larger than the block pointers can address";
+		return -1;
+	}
+	/* restore reads a directory whole, in 512-byte blocks; past 256 MB
+	 * the Linux and DragonFly restores take its size for byte-swapped
+	 * and misread every size after it. */
+	if ((dp->mode & UFS_IFMT) == UFS_IFDIR &&
+	    (dp->size == 0 || dp->size % 512 != 0 || dp->size > 0xfffffff)) {
+		*why = "directory size not a positive multiple of 512 "
+		    "below 256 MB";
 		return -1;
 	}
 	if (dp->extsize > (uint32_t)UFS_NXADDR * (uint32_t)fs->bsize ||

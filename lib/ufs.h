@@ -93,6 +93,7 @@ struct cginfo {
 };
 
 int	ufs_open(struct ufs *fs, const char *dev);
+int	ufs_openfd(struct ufs *fs, int fd, const char *dev);
 void	ufs_close(struct ufs *fs);
 int64_t	ufs_cgstart(const struct ufs *fs, uint32_t cg);
 int	ufs_readcg(const struct ufs *fs, uint32_t cg, unsigned char *buf,

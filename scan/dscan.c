@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +25,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: dscan [-qS] [-D dumpdates] [-h level] "
 	    "[-L label] [-l level] [-N name]\n"
-	    "             [-T date] [-t date] special\n");
+	    "             [-T date] [-t date] [-z bytes] special\n");
 	exit(DS_STARTUP);
 }
 
@@ -101,10 +102,14 @@ main(int argc, char *argv[])
 	int ch, sflag = 0;
 
 	setprogname_(argv[0]);
+	/* A pipeline stage run in the background inherits SIGINT ignored:
+	 * an interrupt must still stop it. */
+	signal(SIGINT, SIG_DFL);
 	s.label = "none";
 	s.honor = 1;
 	s.date = (int64_t)time(NULL);
-	while ((ch = getopt(argc, argv, "D:h:L:l:N:qST:t:")) != -1) {
+	s.maxsparse = (uint64_t)1 << 40;
+	while ((ch = getopt(argc, argv, "D:h:L:l:N:qST:t:z:")) != -1) {
 		switch (ch) {
 		case 'D':
 			ddpath = optarg;
@@ -138,6 +143,9 @@ main(int argc, char *argv[])
 			break;
 		case 't':
 			s.date = numarg(optarg, "-t", 0, DD_TMAX);
+			break;
+		case 'z':
+			s.maxsparse = (uint64_t)numarg(optarg, "-z", 0, INT64_MAX);
 			break;
 		default:
 			usage();

@@ -16,12 +16,15 @@
 #define DS_DAMAGED	2	/* complete, but damage was found and reported */
 #define DS_OUTPUT	3	/* the stream could not be written */
 
+#define WINDOW		(1 << 20)	/* bytes of inodes read at once */
+
 struct scan {
 	struct ufs	 fs;
 	int		 level;
 	int		 honor;		/* nodump counts from this level on */
 	int		 lastlevel;	/* of the dump this one follows, or -1 */
 	int		 quiet;		/* no progress lines */
+	uint64_t	 maxsparse;	/* -z: bigger and mostly holes is damage */
 	int64_t		 date, ddate;
 	const char	*label;
 	const char	*fsname;
@@ -37,6 +40,7 @@ struct scan {
 	/* a window on the inode table, for ascending reads */
 	unsigned char	*ibuf;
 	uint32_t	 icap, ifirst, icount;
+	unsigned char	 ibad[WINDOW / MINBSIZE];	/* unreadable blocks */
 	unsigned char	*indbuf;	/* indirect blocks, one per level */
 	FILE		*out;
 };

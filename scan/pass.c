@@ -14,6 +14,7 @@
 #include "bitmap.h"
 #include "bmap.h"
 #include "bytes.h"
+#include "dir.h"
 #include "dscan.h"
 #include "msg.h"
 #include "rec.h"
@@ -21,13 +22,36 @@
 
 #define TP_BSIZE	1024
 #define TP_NINDIR	512
-#define WINDOW		(1 << 20)	/* bytes of inodes per read */
+
+/*
+ * After the read of a window of inodes failed: read it block by block,
+ * marking and reporting each inode block that cannot be read.
+ */
+static void
+salvage(struct scan *s, uint32_t start, uint32_t n)
+{
+	const struct ufs *fs = &s->fs;
+	uint32_t i, per = (uint32_t)fs->inopb, k;
+
+	for (i = 0; i < n; i += per) {
+		k = n - i < per ? n - i : per;
+		s->ibad[i / per] = ufs_readinodes(fs, start + i, k,
+		    s->ibuf + (size_t)i * (size_t)fs->dinsize) != 0;
+		if (!s->ibad[i / per])
+			continue;
+		warnmsg("%s: inodes %u to %u (cylinder group %u, byte %lld): "
+		    "cannot read; they are not dumped:", fs->dev, start + i,
+		    start + i + k - 1, (start + i) / fs->ipg,
+		    (long long)ufs_inooff(fs, start + i));
+		s->errors++;
+	}
+}
 
 /*
  * Point *raw at inode ino, reading a window of whole inode blocks when
  * ino is not in the current one.  Returns 1, 0 for an inode beyond its
- * group's initialised inodes, or -1 when its block cannot be read (the
- * first failure in a window is reported).
+ * group's initialised inodes, or -1 when its block cannot be read (each
+ * such block is reported once).
  */
 int
 scan_getraw(struct scan *s, uint32_t ino, const unsigned char **raw)
@@ -35,7 +59,6 @@ scan_getraw(struct scan *s, uint32_t ino, const unsigned char **raw)
 	const struct ufs *fs = &s->fs;
 	uint32_t cg = ino / fs->ipg, base = cg * fs->ipg;
 	uint32_t limit = base + s->inited[cg], start, n;
-	static int windowbad;
 
 	if (ino >= limit)
 		return 0;
@@ -44,14 +67,11 @@ scan_getraw(struct scan *s, uint32_t ino, const unsigned char **raw)
 		n = limit - start < s->icap ? limit - start : s->icap;
 		s->ifirst = start;
 		s->icount = n;
-		windowbad = ufs_readinodes(fs, start, n, s->ibuf) != 0;
-		if (windowbad) {
-			warnmsg("%s: inodes %u to %u (cylinder group %u): "
-			    "cannot read:", fs->dev, start, start + n - 1, cg);
-			s->errors++;
-		}
+		memset(s->ibad, 0, sizeof(s->ibad));
+		if (ufs_readinodes(fs, start, n, s->ibuf) != 0)
+			salvage(s, start, n);
 	}
-	if (windowbad)
+	if (s->ibad[(ino - s->ifirst) / (uint32_t)fs->inopb])
 		return -1;
 	*raw = s->ibuf + (size_t)(ino - s->ifirst) * (size_t)fs->dinsize;
 	return 1;
@@ -236,11 +256,32 @@ putrun(void *arg, const struct run *r)
 	return 0;
 }
 
+static int
+direntry(void *arg, const struct dent *d)
+{
+	(void)arg;
+	(void)d;
+	return 0;
+}
+
 static void
 settime(struct rec_time *t, int64_t sec, int32_t nsec)
 {
 	t->sec = sec;
 	t->nsec = nsec;
+}
+
+/*
+ * A file over -z bytes of which less than 1/1024 is allocated: most
+ * likely a damaged size, and a dump of it would be its size over 512 in
+ * headers, for ever.  Real sparse files that big are rare; -z 0 dumps
+ * them anyway.
+ */
+static int
+toosparse(const struct scan *s, const struct dinode *dp)
+{
+	return s->maxsparse > 0 && dp->size > s->maxsparse &&
+	    dp->blocks * DEV_BSIZE < dp->size / 1024;
 }
 
 /* Passes III and IV: one inode, as it is now. Returns 1 if written. */
@@ -279,6 +320,17 @@ emitino(struct scan *s, uint32_t ino, int wantdir)
 		s->errors++;
 		return 0;
 	}
+	if (toosparse(s, &di)) {
+		warnmsg("%s: inode %u: %llu bytes long but only %llu bytes "
+		    "allocated: its holes alone would take %llu MB of dump; "
+		    "taken for damage and not dumped (see -z)", fs->dev, ino,
+		    (unsigned long long)di.size,
+		    (unsigned long long)(di.blocks * DEV_BSIZE),
+		    (unsigned long long)(di.size / (TP_NINDIR * TP_BSIZE) /
+		    1024));
+		s->errors++;
+		return 0;
+	}
 	if (ufs_isshortlink(fs, &di) &&
 	    memchr(di.shortlink, '\0', (size_t)di.size) != NULL) {
 		warnmsg("%s: inode %u: symbolic link target holds a NUL byte; "
@@ -312,6 +364,10 @@ emitino(struct scan *s, uint32_t ino, int wantdir)
 	ri.extsize = di.extsize;
 	rec_put_inode(s->out, &ri);
 
+	/* Check every entry of a directory: restore skips mangled ones
+	 * without a word, so damage must be reported here. */
+	if (isdir && di.size > 0)
+		dir_walk(fs, &di, s->indbuf, direntry, NULL, &s->errors);
 	ro.out = s->out;
 	ro.ino = ino;
 	if (ufs_isshortlink(fs, &di)) {

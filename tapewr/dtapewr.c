@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ask.h"
 #include "bytes.h"
 #include "dtapewr.h"
 #include "msg.h"
@@ -22,6 +23,7 @@
 #include "xio.h"
 
 volatile sig_atomic_t wantinfo;
+volatile sig_atomic_t stopsig;
 
 static void
 usage(void)
@@ -38,6 +40,12 @@ oninfo(int sig)
 {
 	(void)sig;
 	wantinfo = 1;
+}
+
+static void
+onstop(int sig)
+{
+	stopsig = sig;
 }
 
 static double
@@ -466,6 +474,8 @@ copystream(struct tw *t)
 	int n, rc, m;
 
 	for (;;) {
+		if (stopsig)
+			return TW_ABORT;
 		if (wantinfo || (t->progress > 0 &&
 		    now() - t->lastnote >= t->progress))
 			progress(t);
@@ -550,9 +560,7 @@ setup(struct tw *t)
 	size_t nrec;
 
 	t->bs = (size_t)t->ntrec * TP_BSIZE;
-	t->out.tty = open("/dev/tty", O_RDWR);
-	if (t->out.tty >= 0)
-		fcntl(t->out.tty, F_SETFD, FD_CLOEXEC);
+	t->out.tty = ask_open();
 	if (ring_init(&t->ring, t->nwriters, t->bs) != 0)
 		exit(TW_STARTUP);
 	nrec = (size_t)t->ring.nslots * (size_t)t->ntrec;
@@ -570,6 +578,11 @@ setup(struct tw *t)
 #ifdef SIGINFO
 	sigaction(SIGINFO, &sa, NULL);
 #endif
+	/* Stop the writers too before going: a signal sets a flag, no more. */
+	sa.sa_handler = onstop;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	t->ckfd = -1;
 	t->volume = 1;
 	if (vol_open(t) != 0)
@@ -683,6 +696,14 @@ main(int argc, char *argv[])
 		t.in.estimate = est;
 	t.start = t.lastnote = now();
 	rc = copystream(&t);
+	if (stopsig) {
+		ring_kill(&t.ring);
+		warnmsg("%s: stopped by signal %d; the dump is incomplete",
+		    t.out.name, (int)stopsig);
+		signal((int)stopsig, SIG_DFL);
+		raise((int)stopsig);
+		return TW_ABORT;
+	}
 	if (ring_stop(&t.ring) != 0 && rc == TW_OK)
 		rc = TW_WRITE;
 	if (t.out.fd >= 0 && vol_close(&t, 0) != 0 && rc == TW_OK)

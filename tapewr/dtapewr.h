@@ -132,6 +132,7 @@ struct tw {
 };
 
 extern volatile sig_atomic_t wantinfo;
+extern volatile sig_atomic_t stopsig;
 
 int	input_init(struct input *in, int fd);
 int	input_next(struct input *in, unsigned char *dst, struct recmeta *m);
@@ -147,6 +148,7 @@ int	ring_submit(struct ring *r, int64_t seq, size_t len);
 int	ring_wait(struct ring *r, struct wstat *ws);
 int	ring_free(const struct ring *r, int64_t seq);
 int	ring_stop(struct ring *r);
+void	ring_kill(struct ring *r);
 
 int	vol_open(struct tw *t);
 int	vol_close(struct tw *t, int cutback);

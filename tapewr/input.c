@@ -160,7 +160,7 @@ fill(struct input *in)
 		in->len -= in->off;
 		in->off = 0;
 		n = read(in->fd, in->buf + in->len, INBUF - in->len);
-		if (n < 0 && errno == EINTR)
+		if (n < 0 && errno == EINTR && !stopsig)
 			continue;
 		if (n < 0) {
 			snprintf(in->err, sizeof(in->err), "read: %s",

@@ -116,6 +116,9 @@ writer(struct ring *r, int cmdfd, int tokin, int tokout, int statfd)
 	char tok;
 
 	signal(SIGPIPE, SIG_IGN);	/* a closed output is an error to report */
+	signal(SIGINT, SIG_DFL);	/* the master's handlers are not ours */
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
 	/* Progress requests are the master's; a write they cut short
 	 * would look like the end of the media. */
 	signal(SIGUSR1, SIG_IGN);
@@ -275,6 +278,8 @@ ring_wait(struct ring *r, struct wstat *ws)
 		p.fd = r->status;
 		p.events = POLLIN;
 		rc = poll(&p, 1, 1000);
+		if (stopsig)
+			return -1;
 		if (rc < 0 && errno != EINTR) {
 			warnmsg("poll:");
 			return -1;
@@ -315,4 +320,25 @@ ring_stop(struct ring *r)
 	close(r->status);
 	r->running = 0;
 	return bad ? -1 : 0;
+}
+
+/* Stop the writers now, whatever they are doing, and reap them. */
+void
+ring_kill(struct ring *r)
+{
+	int k, st;
+
+	if (!r->running)
+		return;
+	for (k = 0; k < r->nwriters; k++)
+		if (r->pid[k] > 0)
+			kill(r->pid[k], SIGTERM);
+	for (k = 0; k < r->nwriters; k++) {
+		close(r->cmd[k]);
+		if (r->pid[k] > 0)
+			while (waitpid(r->pid[k], &st, 0) < 0 && errno == EINTR)
+				continue;
+	}
+	close(r->status);
+	r->running = 0;
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ask.h"
 #include "dtapewr.h"
 #include "msg.h"
 
@@ -37,41 +38,11 @@ vol_canask(const struct tw *t)
 	return t->out.tty >= 0;
 }
 
-/*
- * dump's query(): ask on the terminal until the answer is "yes" or
- * "no".  Returns 1 for yes, 0 for no, -1 if no one can answer.
- */
+/* dump's query() on the terminal: 1 yes, 0 no, -1 no one to answer. */
 int
 vol_ask(struct tw *t, const char *question)
 {
-	char line[64], prompt[256];
-	size_t n;
-	ssize_t r;
-	char c;
-
-	if (t->out.tty < 0)
-		return -1;
-	snprintf(prompt, sizeof(prompt), "  DUMP: %s (\"yes\" or \"no\") ",
-	    question);
-	for (;;) {
-		if (write(t->out.tty, prompt, strlen(prompt)) < 0)
-			return -1;
-		n = 0;
-		while ((r = read(t->out.tty, &c, 1)) == 1 && c != '\n')
-			if (n < sizeof(line) - 1)
-				line[n++] = c;
-		if (r != 1 && n == 0)
-			return -1;
-		while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == ' '))
-			n--;
-		line[n] = '\0';
-		if (strcmp(line, "yes") == 0)
-			return 1;
-		if (strcmp(line, "no") == 0)
-			return 0;
-		if (write(t->out.tty, "  DUMP: \"yes\" or \"no\"?\n", 24) < 0)
-			return -1;
-	}
+	return ask(t->out.tty, question);
 }
 
 /* The name of volume v's output. */

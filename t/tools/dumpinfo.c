@@ -5,7 +5,7 @@
  * -d the entries of every directory on the tape.  Volumes given as
  * several files are read in order; each must start with TS_TAPE.
  *
- *	dumpinfo [-dm] [-x ino:path] file ...
+ *	dumpinfo [-dm] [-x ino:path] file ...	("-": stdin)
  *
  * -x writes the data of inode ino to path as restore would, holes as
  * holes, without the rest of a restore.
@@ -52,6 +52,17 @@ g64(const unsigned char *p)
 {
 	return be ? (uint64_t)g32(p) << 32 | g32(p + 4) :
 	    (uint64_t)g32(p + 4) << 32 | g32(p);
+}
+
+/* A whole record, or less at the end (a pipe gives less at a time). */
+static ssize_t
+readrec(int fd, unsigned char *r)
+{
+	ssize_t n = 0, got;
+
+	while (n < TP && (got = read(fd, r + n, (size_t)(TP - n))) > 0)
+		n += got;
+	return n;
 }
 
 static void
@@ -167,14 +178,14 @@ main(int argc, char *argv[])
 			return 2;
 	}
 	for (i = optind; i < argc; i++) {
-		fd = open(argv[i], O_RDONLY);
+		fd = strcmp(argv[i], "-") == 0 ? dup(0) : open(argv[i], O_RDONLY);
 		if (fd < 0) {
 			perror(argv[i]);
 			return 1;
 		}
 		vol++;
 		for (int first = 1;; first = 0) {
-			n = read(fd, r, TP);
+			n = readrec(fd, r);
 			if (n == 0)
 				break;
 			if (n != TP)
@@ -294,11 +305,14 @@ main(int argc, char *argv[])
 				    count);
 				dirlen = 0;
 				dirleft = 0;
-				if ((mode & 0170000) == 0040000) {
+				if ((mode & 0170000) == 0040000 &&
+				    size <= 0xfffffff) {
 					dirleft = (int64_t)((size + TP - 1) / TP);
 					if ((size_t)dirleft * TP > dircap) {
 						dircap = (size_t)dirleft * TP;
 						dir = realloc(dir, dircap);
+						if (dir == NULL)
+							die("out of memory");
 					}
 				}
 			} else {

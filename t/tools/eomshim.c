@@ -14,6 +14,12 @@
  * enospc: it writes nothing and fails with ENOSPC, as a tape does.
  * eio: it writes nothing and fails with EIO (not the end of the media);
  * with EOM_ONCE, only while the marker file does not exist (it is made).
+ *
+ * Read errors, for a failing disk:
+ *
+ *	READ_EIO="path:start-end[,start-end...]"	byte ranges, end excluded
+ *
+ * A pread(2) of that file touching a range fails with EIO.
  */
 #define _GNU_SOURCE
 #include <sys/types.h>
@@ -28,23 +34,92 @@
 #include <unistd.h>
 
 typedef ssize_t (*writefn)(int, const void *, size_t);
+typedef ssize_t (*preadfn)(int, void *, size_t, off_t);
+
+/* The file open on fd, into path (size bytes); 0 or -1. */
+static int
+fdpath(int fd, char *path, size_t size)
+{
+	char link[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, path, size - 1);
+	if (n <= 0)
+		return -1;
+	path[n] = '\0';
+	return 0;
+}
+
+/* Does [off, off + len) of the file on fd touch a READ_EIO range? */
+static int
+readfault(int fd, off_t off, size_t len)
+{
+	const char *env = getenv("READ_EIO");
+	char path[4096], *list, *p, *r;
+	size_t plen;
+	long long a, b;
+	int hit = 0;
+
+	if (env == NULL || fdpath(fd, path, sizeof(path)) != 0)
+		return 0;
+	plen = strlen(path);
+	if (strncmp(env, path, plen) != 0 || env[plen] != ':')
+		return 0;
+	if ((list = strdup(env + plen + 1)) == NULL)
+		return 0;
+	for (p = strtok(list, ","); p != NULL && !hit; p = strtok(NULL, ",")) {
+		r = strchr(p, '-');
+		if (r == NULL)
+			continue;
+		a = atoll(p);
+		b = atoll(r + 1);
+		hit = off < b && off + (long long)len > a;
+	}
+	free(list);
+	return hit;
+}
+
+static ssize_t
+faultyread(preadfn real, int fd, void *buf, size_t len, off_t off)
+{
+	if (readfault(fd, off, len)) {
+		errno = EIO;
+		return -1;
+	}
+	return real(fd, buf, len, off);
+}
+
+ssize_t
+pread(int fd, void *buf, size_t len, off_t off)
+{
+	static preadfn real;
+
+	if (real == NULL)
+		real = (preadfn)dlsym(RTLD_NEXT, "pread");
+	return faultyread(real, fd, buf, len, off);
+}
+
+ssize_t
+pread64(int fd, void *buf, size_t len, off_t off)
+{
+	static preadfn real;
+
+	if (real == NULL)
+		real = (preadfn)dlsym(RTLD_NEXT, "pread64");
+	return faultyread(real, fd, buf, len, off);
+}
 
 /* The limit set for the file open on fd, or -1. */
 static long long
 limit(int fd)
 {
-	char link[64], path[4096], *list, *p, *colon;
+	char path[4096], *list, *p, *colon;
 	const char *env = getenv("EOM_AT");
-	ssize_t n;
 	long long at = -1;
 
-	if (env == NULL)
+	if (env == NULL || fdpath(fd, path, sizeof(path)) != 0)
 		return -1;
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = readlink(link, path, sizeof(path) - 1);
-	if (n <= 0)
-		return -1;
-	path[n] = '\0';
 	if ((list = strdup(env)) == NULL)
 		return -1;
 	for (p = strtok(list, ","); p != NULL; p = strtok(NULL, ",")) {

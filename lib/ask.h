@@ -1,0 +1,10 @@
+/*
+ * dump's query(): a yes-or-no question to the operator on /dev/tty.
+ */
+#ifndef ASK_H
+#define ASK_H
+
+int	ask_open(void);
+int	ask(int tty, const char *question);
+
+#endif

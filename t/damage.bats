@@ -1,0 +1,330 @@
+# Damaged and hostile input: images damaged in every structure, read
+# errors while dumping, and signals.  Nothing may crash or hang; damage
+# is reported with the device, inode and block, and fails the dump.
+
+load helper
+
+setup_file() {
+	local src="$BATS_FILE_TMPDIR/src" v
+	# Enough inodes that dscan is still writing when a dump stalls.
+	mkdir -p "$BATS_FILE_TMPDIR/lots"
+	(cd "$BATS_FILE_TMPDIR/lots" && seq 1 20000 | xargs touch)
+	BATS_TEST_TMPDIR=$BATS_FILE_TMPDIR mkimage "$BATS_FILE_TMPDIR/lots" \
+	    "$BATS_FILE_TMPDIR/lots.img" 2 8192 1024
+	mkdir -p "$src/dir/sub" "$src/many"
+	echo small >"$src/small"
+	# Through the double-indirect blocks of a UFS1 4096 file system.
+	head -c 5000000 /dev/urandom >"$src/big"
+	ln -s small "$src/link"
+	echo x >"$src/dir/sub/x"
+	(cd "$src/many" && seq -f 'name-%03g' 1 300 | xargs touch)
+	for v in 1 2; do
+		BATS_TEST_TMPDIR=$BATS_FILE_TMPDIR mkimage "$src" \
+		    "$BATS_FILE_TMPDIR/ufs$v.img" "$v" 4096 512
+	done
+}
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+}
+
+# damaged IMG: the whole pipeline on IMG, bounded in time; sets ST (the
+# exit statuses of dscan, dblkread and dumpinfo, which checks the stream
+# when it is complete) and ERR (their messages).
+damaged() {
+	timeout 60 sh -c '
+		{ dscan -q "$1" 2>>"$2"; echo $? >"$2.1"; } |
+		    { dblkread 2>>"$2"; echo $? >"$2.2"; } |
+		    { dumpinfo - >/dev/null 2>>"$2"; echo $? >"$2.3"; }
+	' sh "$1" "$T/err"
+	[ $? -ne 124 ] || { echo "$1: timed out" >&2; return 1; }
+	ST="$(cat "$T/err.1") $(cat "$T/err.2") $(cat "$T/err.3")"
+	ERR=$(cat "$T/err")
+	rm -f "$T/err" "$T/err".[123]
+	if grep -q -e Sanitizer -e 'runtime error' <<<"$ERR"; then
+		echo "$ERR" >&2
+		return 1
+	fi
+	case $ST in
+	*[!0-9\ ]*|*12[4-9]*|*1[3-9][0-9]*)
+		echo "$1: a stage crashed or was killed: $ST" >&2
+		echo "$ERR" >&2
+		return 1 ;;
+	esac
+	# A complete stream (dblkread 0 or 2) must read back whole.
+	case $ST in
+	?\ [02]\ [!0]) echo "$1: dumpinfo: $ERR" >&2; return 1 ;;
+	esac
+	# Damage that was seen must be said, naming the device.
+	case $ST in
+	"0 0 0") ;;
+	*) [[ "$ERR" == *"$1"* ]] || { echo "$1: no message names it: $ERR" >&2; return 1; } ;;
+	esac
+}
+
+# flip IMG OFFSET: invert one byte.
+flip() {
+	local b
+	b=$(od -An -tu1 -j "$2" -N1 "$1")
+	printf "\\$(printf %03o $((255 - b)))" |
+	    dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+
+# put32 IMG OFFSET VALUE: a little-endian 32-bit word.
+put32() {
+	printf "\\$(printf %03o $(($3 & 255)))\\$(printf %03o $(($3 >> 8 & 255)))\\$(printf %03o $(($3 >> 16 & 255)))\\$(printf %03o $(($3 >> 24 & 255)))" |
+	    dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+
+# field IMG AWK: a value from dscan's stream of the undamaged image.
+field() {
+	dscan -q "$1" 2>/dev/null | awk "$2"
+}
+
+@test "the undamaged images dump cleanly" {
+	damaged "$BATS_FILE_TMPDIR/ufs1.img"
+	[ "$ST" = "0 0 0" ]
+	damaged "$BATS_FILE_TMPDIR/ufs2.img"
+	[ "$ST" = "0 0 0" ]
+}
+
+@test "an image truncated at many offsets is refused, naming its size" {
+	local v off size
+	for v in 1 2; do
+		size=$(stat -c %s "$BATS_FILE_TMPDIR/ufs$v.img")
+		for off in 0 100 1024 8191 8192 9000 16384 65536 200000 \
+		    $((size / 3)) $((size / 2)) $((size - 4096)) $((size - 1)); do
+			head -c "$off" "$BATS_FILE_TMPDIR/ufs$v.img" >"$T/img"
+			damaged "$T/img"
+			[ "${ST%% *}" = 1 ]
+			[[ "$ERR" == *"dscan: $T/img: "* ]]
+		done
+	done
+}
+
+@test "every byte of the superblock flipped: no crash, no hang, damage reported" {
+	local v off sb
+	for v in 1 2; do
+		sb=8192
+		for off in $(seq 0 7 1375); do
+			cp "$BATS_FILE_TMPDIR/ufs$v.img" "$T/img"
+			flip "$T/img" $((sb + off))
+			damaged "$T/img"
+		done
+	done
+}
+
+@test "cylinder group headers flipped: no crash, no hang, the group named" {
+	local v off cg
+	for v in 1 2; do
+		# cg 0's header: fs_cblkno fragments from the start.
+		cg=$(($(od -An -tu4 -j $((8192 + 12)) -N4 "$BATS_FILE_TMPDIR/ufs$v.img") * 512))
+		for off in $(seq 0 3 200); do
+			cp "$BATS_FILE_TMPDIR/ufs$v.img" "$T/img"
+			flip "$T/img" $((cg + off))
+			damaged "$T/img"
+		done
+		cp "$BATS_FILE_TMPDIR/ufs$v.img" "$T/img"
+		flip "$T/img" $((cg + 4))
+		damaged "$T/img"
+		[[ "$ERR" == *"$T/img: cylinder group 0: bad header"* ]]
+		[ "${ST%% *}" = 2 ]
+	done
+}
+
+@test "inodes flipped byte after byte: no crash, no hang, the inode named" {
+	local v ino off base size
+	for v in 1 2; do
+		size=$((v == 1 ? 128 : 256))
+		for ino in 2 4 5; do
+			base=$(iblock "$BATS_FILE_TMPDIR/ufs$v.img" "$ino" "$size")
+			for off in $(seq 0 3 $((size - 1))); do
+				cp "$BATS_FILE_TMPDIR/ufs$v.img" "$T/img"
+				flip "$T/img" $((base + off))
+				damaged "$T/img"
+			done
+		done
+	done
+}
+
+# iblock IMG INO SIZE: the byte offset of an inode (group 0).
+iblock() {
+	local iblkno
+	iblkno=$(od -An -tu4 -j $((8192 + 16)) -N4 "$1")
+	echo $((iblkno * 512 + $2 * $3))
+}
+
+@test "indirect blocks flipped, pointing past the end or back at themselves: reported" {
+	local v ino ib frag off
+	for v in 1 2; do
+		ino=$(field "$BATS_FILE_TMPDIR/ufs$v.img" '$1 == "i" && $8 == 5000000 { print $2 }')
+		cp "$BATS_FILE_TMPDIR/ufs$v.img" "$T/img"
+		# The single indirect block sits where the data runs break
+		# after the twelfth block.
+		frag=$(field "$T/img" '$1 == "d" && $2 == '"$ino"' && $3 == 0 { print $4 + 96 }')
+		for off in 0 1 2 3 100 1000 2000 4095; do
+			cp "$BATS_FILE_TMPDIR/ufs$v.img" "$T/img"
+			flip "$T/img" $((frag * 512 + off))
+			damaged "$T/img"
+		done
+		# Its first pointer: past the end of the file system.
+		cp "$BATS_FILE_TMPDIR/ufs$v.img" "$T/img"
+		put32 "$T/img" $((frag * 512)) 268435455
+		damaged "$T/img"
+		[ "${ST%% *}" = 2 ]
+		[[ "$ERR" == *"$T/img: inode $ino: block 12 at fragment 268435455 lies outside the file system"* ]]
+		# Its first pointer: itself.
+		cp "$BATS_FILE_TMPDIR/ufs$v.img" "$T/img"
+		put32 "$T/img" $((frag * 512)) "$frag"
+		damaged "$T/img"
+		[ "${ST%% *}" = 2 ]
+		[[ "$ERR" == *"$T/img: inode $ino: block 12 at fragment $frag is one of the file's own indirect blocks"* ]]
+	done
+}
+
+@test "directory blocks damaged: bad lengths and inodes past the last, reported" {
+	local v dino frag off maxino
+	for v in 1 2; do
+		dino=2
+		frag=$(field "$BATS_FILE_TMPDIR/ufs$v.img" '$1 == "d" && $2 == 2 { print $4; exit }')
+		maxino=$(field "$BATS_FILE_TMPDIR/ufs$v.img" 'NR == 1 { sub(/.*maxino=/, ""); sub(/ .*/, ""); print }')
+		for off in 0 4 5 6 7 12 16 17 24 30 40 100 200 511; do
+			cp "$BATS_FILE_TMPDIR/ufs$v.img" "$T/img"
+			flip "$T/img" $((frag * 512 + off))
+			damaged "$T/img"
+		done
+		# The record length of "..": 3, not a multiple of 4.
+		cp "$BATS_FILE_TMPDIR/ufs$v.img" "$T/img"
+		printf '\003\000' | dd of="$T/img" bs=1 seek=$((frag * 512 + 12 + 4)) conv=notrunc 2>/dev/null
+		damaged "$T/img"
+		[ "${ST%% *}" = 2 ]
+		[[ "$ERR" == *"$T/img: directory inode 2: entry at offset 12: bad record length; the rest of its block is skipped"* ]]
+		# The third entry names an inode past the last one.
+		cp "$BATS_FILE_TMPDIR/ufs$v.img" "$T/img"
+		put32 "$T/img" $((frag * 512 + 24)) $((maxino + 5))
+		damaged "$T/img"
+		[ "${ST%% *}" = 2 ]
+		[[ "$ERR" == *"$T/img: directory inode 2: entry at offset 24: inode number beyond the last inode"* ]]
+	done
+}
+
+@test "a size no file system could hold sparsely is taken for damage, not dumped for ever" {
+	local base ino
+	cp "$BATS_FILE_TMPDIR/ufs1.img" "$T/img"
+	ino=$(field "$T/img" '$1 == "i" && $8 == 6 { print $2 }')
+	base=$(iblock "$T/img" "$ino" 128)
+	# di_size of the small file: 2^41 bytes, a file of 2 TB.
+	printf '\000\000\000\000\000\002\000\000' | dd of="$T/img" bs=1 seek=$((base + 8)) conv=notrunc 2>/dev/null
+	damaged "$T/img"
+	[ "${ST%% *}" = 2 ]
+	[[ "$ERR" == *"$T/img: inode $ino: 2199023255552 bytes long but only "*" allocated"*"taken for damage and not dumped (see -z)"* ]]
+	# -z 0 dumps it: 4 GB of headers, so only the record is looked at.
+	run -0 sh -c "dscan -q -z 0 '$T/img' | grep '^i $ino '"
+}
+
+@test "read errors: zeros for the blocks lost, each reported, the dump failed" {
+	local img="$BATS_FILE_TMPDIR/ufs2.img" ino frag
+	ino=$(field "$img" '$1 == "i" && $8 == 5000000 { print $2 }')
+	frag=$(field "$img" '$1 == "d" && $2 == '"$ino"' && $3 == 0 { print $4 }')
+	export LD_PRELOAD="$TOP/t/tools/bin/eomshim.so" ASAN_OPTIONS=verify_asan_link_order=0
+	export READ_EIO="$img:$((frag * 512 + 1024))-$((frag * 512 + 2048))"
+	run -3 dump -0u -D "$T/dd" -f "$T/d" "$img"
+	[[ "$output" == *"dblkread: $img: inode $ino: fragment $((frag + 2)) (file offset 1024) cannot be read; zeros written: Input/output error"* ]]
+	[[ "$output" == *"dblkread: $img: inode $ino: fragment $((frag + 3)) (file offset 1536) cannot be read; zeros written: Input/output error"* ]]
+	[[ "$output" == *"dblkread: 2 unreadable or damaged blocks here"* ]]
+	[[ "$output" == *"  DUMP: The dump failed: dblkread (exit status 2)"* ]]
+	[ ! -e "$T/dd" ]
+	unset READ_EIO LD_PRELOAD
+	# The rest is there, the lost blocks are zeros.
+	restore_into "$T/d" "$T/out"
+	cmp -n 1024 "$BATS_FILE_TMPDIR/src/big" "$T/out/big"
+	[ "$(od -An -v -tx1 -j 1024 -N 1024 "$T/out/big" | tr -d " \n0")" = "" ]
+	cmp -i 2048 "$BATS_FILE_TMPDIR/src/big" "$T/out/big"
+}
+
+@test "more than -I read errors: with no one to ask the dump stops, -I 0 goes on" {
+	local img="$BATS_FILE_TMPDIR/ufs2.img" ino frag
+	ino=$(field "$img" '$1 == "i" && $8 == 5000000 { print $2 }')
+	frag=$(field "$img" '$1 == "d" && $2 == '"$ino"' && $3 == 0 { print $4 }')
+	export LD_PRELOAD="$TOP/t/tools/bin/eomshim.so" ASAN_OPTIONS=verify_asan_link_order=0
+	# 40 fragments in a row.
+	export READ_EIO="$img:$((frag * 512))-$((frag * 512 + 20480))"
+	run -3 setsid dump -0 -f "$T/d" "$img"
+	[[ "$output" == *"dblkread: $img: giving up after 33 unreadable blocks (no terminal to ask; -I sets the limit, 0 for none); the dump stream is incomplete (no TS_END)"* ]]
+	run -3 setsid dump -0 -I 0 -f "$T/d" "$img"
+	[[ "$output" == *"dblkread: 40 unreadable or damaged blocks here"* ]]
+	run -3 setsid dump -0 -I 50 -f "$T/d" "$img"
+	[[ "$output" == *"dblkread: 40 unreadable or damaged blocks here"* ]]
+}
+
+@test "an unreadable inode block is reported with its inodes, the others dumped" {
+	local img="$BATS_FILE_TMPDIR/ufs1.img" base
+	base=$(iblock "$img" 0 128)
+	export LD_PRELOAD="$TOP/t/tools/bin/eomshim.so" ASAN_OPTIONS=verify_asan_link_order=0
+	# The second block of inodes (32 to 63 with 128-byte inodes).
+	export READ_EIO="$img:$((base + 4096))-$((base + 8192))"
+	run -2 --separate-stderr dscan -q "$img"
+	[[ "$stderr" == *"dscan: $img: inodes 32 to 63 (cylinder group 0, byte $((base + 4096))): cannot read; they are not dumped: Input/output error"* ]]
+	[ "${lines[-1]%% *}" = end ]
+}
+
+# stages: the dump stages still running.
+stages() {
+	pgrep -x dscan; pgrep -x dblkread; pgrep -x dtapewr
+}
+
+# stalled SIGNAL WHOM: start a dump to a FIFO no one reads, send SIGNAL
+# to WHOM (dump, or a stage's name), then check that everything stops.
+stalled() {
+	local sig=$1 whom=$2 pid
+	mkfifo "$T/fifo"
+	# (A background job starts with SIGINT ignored; give it back.)
+	env --default-signal=INT dump -0u -D "$T/dd" -f "$T/fifo" \
+	    "$BATS_FILE_TMPDIR/lots.img" >"$T/out" 2>&1 &
+	pid=$!
+	exec 9<>"$T/fifo"	# a reader that reads nothing: the dump stalls
+	sleep 0.5
+	if [ "$whom" = dump ]; then
+		kill "-$sig" "$pid"
+	else
+		pkill "-$sig" -o -x "$whom"
+	fi
+	for _ in $(seq 1 50); do
+		stages >/dev/null || break
+		sleep 0.1
+	done
+	exec 9<&-
+	wait "$pid" && return 1
+	WAITED=$?
+	OUT=$(cat "$T/out")
+	! stages
+	[ ! -e "$T/dd" ]
+	rm "$T/fifo"
+}
+
+@test "SIGTERM or SIGINT to dump stops every stage at once, dumpdates untouched" {
+	stalled TERM dump
+	[ "$WAITED" = 143 ]
+	[[ "$OUT" == *"  DUMP: Interrupted: $T/fifo does not hold a complete dump"* ]]
+	stalled INT dump
+	[ "$WAITED" = 130 ]
+}
+
+@test "a signal to any one stage stops the whole pipeline, no writer left behind" {
+	local s
+	for s in dscan dblkread dtapewr; do
+		for sig in TERM INT; do
+			stalled "$sig" "$s"
+			[ "$WAITED" = 3 ]
+			[[ "$OUT" == *"  DUMP: The dump failed:"* ]]
+		done
+	done
+}
+
+@test "a reader that goes away stops the pipeline with SIGPIPE, nothing left behind" {
+	run -0 sh -c "dump -0 -f - '$BATS_FILE_TMPDIR/ufs2.img' 2>'$T/err' | head -c 5000 >/dev/null"
+	sleep 0.3
+	run ! stages
+	run cat "$T/err"
+	[[ "$output" == *"  DUMP: The dump failed:"* ]]
+}
