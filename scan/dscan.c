@@ -23,9 +23,10 @@
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: dscan [-qS] [-D dumpdates] [-h level] "
+	fprintf(stderr, "usage: dscan [-pqSs] [-D dumpdates] [-h level] "
 	    "[-L label] [-l level] [-N name]\n"
-	    "             [-T date] [-t date] [-z bytes] special\n");
+	    "             [-T date] [-t date] [-w criterion] [-z bytes] "
+	    "special\n");
 	exit(DS_STARTUP);
 }
 
@@ -99,7 +100,8 @@ main(int argc, char *argv[])
 	static char outbuf[1 << 16];
 	const char *tdate = NULL, *ddpath = DD_PATH;
 	char when[DD_DATELEN];
-	int ch, sflag = 0;
+	struct names *nm = NULL;
+	int ch, sflag = 0, pflag = 0, summary = 0;
 
 	setprogname_(argv[0]);
 	/* A pipeline stage run in the background inherits SIGINT ignored:
@@ -109,7 +111,7 @@ main(int argc, char *argv[])
 	s.honor = 1;
 	s.date = (int64_t)time(NULL);
 	s.maxsparse = (uint64_t)1 << 40;
-	while ((ch = getopt(argc, argv, "D:h:L:l:N:qST:t:z:")) != -1) {
+	while ((ch = getopt(argc, argv, "D:h:L:l:N:pqSsT:t:w:z:")) != -1) {
 		switch (ch) {
 		case 'D':
 			ddpath = optarg;
@@ -132,17 +134,27 @@ main(int argc, char *argv[])
 				    "bytes", REC_NAMEMAX);
 			s.fsname = optarg;
 			break;
+		case 'p':
+			pflag = 1;
+			break;
 		case 'q':
 			s.quiet = 1;
 			break;
 		case 'S':
 			sflag = 1;
 			break;
+		case 's':
+			summary = 1;
+			s.quiet = 1;
+			break;
 		case 'T':
 			tdate = optarg;
 			break;
 		case 't':
 			s.date = numarg(optarg, "-t", 0, DD_TMAX);
+			break;
+		case 'w':
+			filter_add(&s, optarg);
 			break;
 		case 'z':
 			s.maxsparse = (uint64_t)numarg(optarg, "-z", 0, INT64_MAX);
@@ -153,7 +165,7 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc != 1)
+	if (argc != 1 || (sflag && summary))
 		usage();
 	if (s.fsname == NULL)
 		s.fsname = argv[0];
@@ -163,6 +175,7 @@ main(int argc, char *argv[])
 	if (ufs_open(&s.fs, argv[0]) != 0)
 		return DS_STARTUP;
 	setddate(&s, argv[0], tdate, ddpath);
+	filter_setup(&s, argv[0], ddpath);
 	scan_note(&s, "Date of this level %d dump: %s", s.level,
 	    showdate(s.date, when, sizeof(when)));
 	if (s.ddate != 0 && s.lastlevel >= 0)
@@ -176,6 +189,22 @@ main(int argc, char *argv[])
 		return DS_STARTUP;
 	scan_note(&s, "mapping (Pass II) [directories]");
 	scan_mapdirs(&s);
+	if (pflag || summary || s.filter != NULL) {
+		scan_note(&s, "reading the names [directories]");
+		nm = names_build(&s);
+		filter_paths(&s, nm);
+	}
+	if (summary) {
+		if (scan_summary(&s, nm, stdout, argv[0], ddpath) != 0) {
+			warnmsg("writing the summary:");
+			return DS_OUTPUT;
+		}
+		return s.errors > 0 ? DS_DAMAGED : DS_OK;
+	}
+	if (s.filter != NULL)
+		filter_apply(&s, nm);
+	if (pflag)
+		s.names = nm;
 	scan_note(&s, "estimated %llu tape blocks (%llu inodes).",
 	    (unsigned long long)(s.estimate + scan_overhead(&s)),
 	    (unsigned long long)s.ninodes);

@@ -18,6 +18,9 @@
 
 #define WINDOW		(1 << 20)	/* bytes of inodes read at once */
 
+struct filter;
+struct names;
+
 struct scan {
 	struct ufs	 fs;
 	int		 level;
@@ -42,6 +45,8 @@ struct scan {
 	uint32_t	 icap, ifirst, icount;
 	unsigned char	 ibad[WINDOW / MINBSIZE];	/* unreadable blocks */
 	unsigned char	*indbuf;	/* indirect blocks, one per level */
+	struct filter	*filter;	/* -w, or NULL */
+	struct names	*names;		/* -p: paths in the stream */
 	FILE		*out;
 };
 
@@ -52,6 +57,30 @@ int	scan_getraw(struct scan *s, uint32_t ino, const unsigned char **raw);
 uint64_t scan_estimate(const struct ufs *fs, const struct dinode *dp);
 void	scan_reestimate(struct scan *s);
 uint64_t scan_overhead(const struct scan *s);
+
+struct names *names_build(struct scan *s);
+void	names_free(struct names *nm);
+void	names_each(struct scan *s, struct names *nm, uint32_t ino,
+	    void (*fn)(void *, const char *, size_t), void *arg);
+void	names_ancestors(const struct names *nm, uint32_t ino,
+	    unsigned char *map);
+uint32_t names_parent(const struct names *nm, uint32_t dir);
+uint32_t names_lookup(const struct names *nm, const char *path);
+int	names_inany(const struct names *nm, uint32_t ino,
+	    const unsigned char *map);
+unsigned char *names_closure(const struct names *nm,
+	    const unsigned char *dirs, const unsigned char *tops);
+
+void	filter_add(struct scan *s, char *crit);
+void	filter_setup(struct scan *s, const char *special, const char *ddpath);
+void	filter_paths(struct scan *s, const struct names *nm);
+int	filter_keeps(const struct scan *s, const struct names *nm,
+	    const struct dinode *dp);
+void	filter_apply(struct scan *s, const struct names *nm);
+
+int	scan_summary(struct scan *s, struct names *nm, FILE *out,
+	    const char *special, const char *ddpath);
+
 void	scan_note(const struct scan *s, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 

@@ -264,6 +264,20 @@ direntry(void *arg, const struct dent *d)
 	return 0;
 }
 
+struct nameout {
+	FILE		*out;
+	uint32_t	 ino;
+};
+
+static void
+putname(void *arg, const char *path, size_t len)
+{
+	struct nameout *no = arg;
+
+	rec_put_str(no->out, R_NAME, no->ino, (const unsigned char *)path,
+	    len);
+}
+
 static void
 settime(struct rec_time *t, int64_t sec, int32_t nsec)
 {
@@ -291,6 +305,7 @@ emitino(struct scan *s, uint32_t ino, int wantdir)
 	const struct ufs *fs = &s->fs;
 	const unsigned char *raw;
 	struct rec_inode ri;
+	struct nameout no;
 	struct runout ro;
 	struct dinode di;
 	const char *why;
@@ -363,6 +378,11 @@ emitino(struct scan *s, uint32_t ino, int wantdir)
 	ri.rdev = (type == UFS_IFCHR || type == UFS_IFBLK) ? di.rdev : 0;
 	ri.extsize = di.extsize;
 	rec_put_inode(s->out, &ri);
+	if (s->names != NULL) {
+		no.out = s->out;
+		no.ino = ino;
+		names_each(s, s->names, ino, putname, &no);
+	}
 
 	/* Check every entry of a directory: restore skips mangled ones
 	 * without a word, so damage must be reported here. */

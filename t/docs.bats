@@ -137,23 +137,40 @@ synopsis_is_usage() {
 }
 
 @test "the awk examples of dscan(1), typed as the page shows them, give the expected lines on the FreeBSD fixture" {
-	local img n
+	local img dd n cmd
 	local -a ex want
 	img=$(fixture freebsd-ufs2-le.img.gz)
+	dd="$BATS_TEST_TMPDIR/dumpdates"
+	# A user who left, a hard link with a blank in its name, made before
+	# the last level 0 dump; the fixture's newest inodes are from after.
+	ufsedit -t 1722785997 "$img" <<-'EOF'
+	chown 1001 1001 file1
+	chown 1001 1001 dir1/dir2/dir3/file2
+	link file1 dir1/old\040notes
+	EOF
+	ddate -D "$dd" -u -l 0 -t 1722785999 "$img"
 	# Each example is a literal line "$ dscan ... | awk ..." of EXAMPLES.
 	mapfile -t ex < <(render scan/dscan.1 | section EXAMPLES |
 	    sed -n 's/^ *\$ \(dscan .*| *awk .*\)$/\1/p')
 	want=(
-		# the ten largest files
-		'549890457600 10
-134643712 8
-134615040 9
-1048576 5
-23 4
-12 513
-0 13
-0 12
-0 11'
+		# the ten largest files, with paths
+		'549890457600 /sparse3
+134643712 /sparse
+134615040 /sparse2
+1048576 /file3
+23 /file1
+23 /dir1/old\040notes
+12 /dir1/dir2/dir3/file2
+0 /xattrs3
+0 /xattrs2
+0 /xattrs'
+		# changed since the last level 0
+		'/xattrs2
+/xattrs3'
+		# everything uid 1001 owns
+		'/file1
+/dir1/old\040notes
+/dir1/dir2/dir3/file2'
 		# bytes by type
 		'd 2560
 f 550160764963
@@ -165,16 +182,6 @@ l 1043'
 1 513
 1 4
 1 10'
-		# regular files owned by uid 0
-		'4
-5
-8
-9
-10
-11
-12
-13
-513'
 		# changed since 1722785999
 		'2
 12
@@ -189,6 +196,9 @@ l 1043'
 13 64016'
 		# which inode holds fragment 600
 		'9 d 134610944'
+		# the paths of an inode list
+		'/xattrs2
+/dir1/dir2/dir3/file2'
 	)
 	[ "${#ex[@]}" -eq "${#want[@]}" ] || {
 		echo "dscan.1 has ${#ex[@]} awk examples, the test knows ${#want[@]}" >&2
@@ -196,8 +206,9 @@ l 1043'
 	}
 	# Not "i": bats's run changes a variable of that name.
 	for n in "${!ex[@]}"; do
-		[[ "${ex[n]}" == *" /dev/ada0p2 "* ]]
-		run -0 sh -c "${ex[n]/ \/dev\/ada0p2 / \'$img\' }"
+		[[ "${ex[n]}" == "dscan "*" /dev/ada0p2 "* ]]
+		cmd=${ex[n]/ \/dev\/ada0p2 / \'$img\' }
+		run -0 sh -c "${cmd/#dscan /dscan -D \'$dd\' }"
 		if [ "$output" != "${want[n]}" ]; then
 			printf 'example %d: %s\nwant:\n%s\ngot:\n%s\n' "$((n + 1))" \
 			    "${ex[n]}" "${want[n]}" "$output" >&2
