@@ -273,6 +273,9 @@ yes" "EOM_AT=$t/vol002:50000 EOM_STYLE=eio EOM_ONCE=$t/once LD_PRELOAD=$EOMSHIM 
 	mkfifo "$BATS_TEST_TMPDIR/fifo"
 	dtapewr -f "$BATS_TEST_TMPDIR/fifo" <"$IN" 2>"$BATS_TEST_TMPDIR/err" &
 	exec 8<"$BATS_TEST_TMPDIR/fifo"
+	# some of it through first (writers take a batch of blocks at a
+	# time), so that there is a rate
+	head -c 2500000 <&8 >/dev/null
 	sleep 0.5
 	pkill -USR1 -x dtapewr
 	cat <&8 >/dev/null
@@ -284,6 +287,7 @@ yes" "EOM_AT=$t/vol002:50000 EOM_STYLE=eio EOM_ONCE=$t/once LD_PRELOAD=$EOMSHIM 
 	mkfifo "$BATS_TEST_TMPDIR/fifo"
 	dtapewr -I 1 -f "$BATS_TEST_TMPDIR/fifo" <"$IN" 2>"$BATS_TEST_TMPDIR/err" &
 	exec 8<"$BATS_TEST_TMPDIR/fifo"
+	head -c 2500000 <&8 >/dev/null
 	sleep 1.5
 	cat <&8 >/dev/null
 	exec 8<&-

@@ -186,6 +186,8 @@ more(struct tw *t)
 	return -1;
 }
 
+static void progress(struct tw *);
+
 /*
  * Take one writer's report.  Reports come in any order; a block that
  * was not written whole is remembered (the earliest such block is the
@@ -196,8 +198,13 @@ static int
 collect(struct tw *t)
 {
 	struct wstat ws;
+	int r;
 
-	if (ring_wait(&t->ring, &ws) != 0)
+	while ((r = ring_wait(&t->ring, &ws)) == 1)
+		if (wantinfo || (t->progress > 0 &&
+		    now() - t->lastnote >= t->progress))
+			progress(t);
+	if (r != 0)
 		return -1;
 	t->pending--;
 	if (ws.done == 1) {
@@ -289,7 +296,8 @@ static int
 startvol(struct tw *t)
 {
 	return ring_start(&t->ring, t->out.fd, t->out.pipeout ||
-	    t->out.pipecmd != NULL, t->seq);
+	    t->out.pipecmd != NULL, !t->out.isreg && !t->out.pipeout &&
+	    t->out.pipecmd == NULL);
 }
 
 /*

@@ -15,6 +15,7 @@
 
 #include <sys/types.h>
 
+#include <limits.h>
 #include <signal.h>
 #include <stdint.h>
 
@@ -35,9 +36,14 @@ struct wstat {
 	int64_t	bytes;		/* bytes the write accepted */
 };
 
+#define BATCHBYTES	(1 << 20)	/* a writer's share of the ring */
+#define RINGBYTES	(8 << 20)	/* the most the ring's batches take */
+#define MAXBATCH	128		/* blocks: reports fit in PIPE_BUF */
+
 struct ring {
 	int		 nwriters;
 	int		 nslots;
+	int		 batch;		/* blocks handed to a writer at once */
 	size_t		 bsize;		/* bytes per block */
 	unsigned char	*mem;		/* nslots * bsize, shared */
 	int		*busy;		/* slot holds an unreported block */
@@ -46,7 +52,16 @@ struct ring {
 	int		 status;	/* writers -> master */
 	int		 outfd;
 	int		 loop;		/* keep writing after short writes */
+	int		 blockwise;	/* a write per block: a tape */
 	int		 running;
+	/* the batch being gathered */
+	int64_t		 bstart;
+	int		 bcount;
+	int64_t		 nbatch;	/* batches handed out since the start */
+	int64_t		 inflight;	/* blocks handed out, not reported */
+	/* reports read but not yet taken */
+	struct wstat	 rep[PIPE_BUF / sizeof(struct wstat)];
+	int		 navail, nused;
 };
 
 /* What a volume's TS_TAPE would say if the volume began at a record. */
@@ -142,7 +157,7 @@ void	input_pad(const struct input *in, unsigned char *dst,
 	    struct recmeta *m);
 
 int	ring_init(struct ring *r, int nwriters, size_t bsize);
-int	ring_start(struct ring *r, int outfd, int loop, int64_t first);
+int	ring_start(struct ring *r, int outfd, int loop, int blockwise);
 unsigned char *ring_slot(struct ring *r, int64_t seq);
 int	ring_submit(struct ring *r, int64_t seq, size_t len);
 int	ring_wait(struct ring *r, struct wstat *ws);

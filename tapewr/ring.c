@@ -1,9 +1,15 @@
 /*
  * The ring of writers.  Pipes carry everything but the data: a command
- * pipe per writer (which block, which slot), a token pipe between each
- * writer and the next (whose turn it is: "G" go on, "S" stop), and one
- * status pipe back to the master.  The data stays in shared memory.  No
- * signals are used to pass the turn.
+ * pipe per writer (which blocks, in which slots), a token pipe between
+ * each writer and the next (whose turn it is: "G" go on, "S" stop), and
+ * one status pipe back to the master.  The data stays in shared memory.
+ * No signals are used to pass the turn.
+ *
+ * A writer is handed a batch of consecutive blocks at a time, so that
+ * the turn goes round once for many blocks, not for each.  On a tape
+ * each block is still one write, one record on the tape; on a file or a
+ * pipe, where records leave no trace, the batch is one write.  Every
+ * block is reported on its own, so the master knows which made it.
  */
 #include <sys/types.h>
 #include <sys/mman.h>
@@ -24,10 +30,9 @@
 #include "xio.h"
 
 struct wcmd {
-	int64_t	seq;
-	int32_t	slot;
-	int32_t	pad;
-	int64_t	len;
+	int64_t	seq;		/* of the first block */
+	int32_t	slot;		/* of the first block */
+	int32_t	count;		/* blocks, in consecutive slots */
 };
 
 /* Shared memory that survives fork, from a POSIX shm object unlinked at once. */
@@ -64,8 +69,18 @@ ring_init(struct ring *r, int nwriters, size_t bsize)
 {
 	memset(r, 0, sizeof(*r));
 	r->nwriters = nwriters;
-	r->nslots = 2 * nwriters < 4 ? 4 : 2 * nwriters;
 	r->bsize = bsize;
+	r->batch = (int)(BATCHBYTES / bsize);
+	if ((size_t)r->batch > RINGBYTES / bsize / (size_t)(2 * nwriters))
+		r->batch = (int)(RINGBYTES / bsize / (size_t)(2 * nwriters));
+	if (r->batch > MAXBATCH)
+		r->batch = MAXBATCH;
+	if (r->batch < 1)
+		r->batch = 1;
+	/* Two batches a writer: one being written, one being filled. */
+	r->nslots = 2 * nwriters * r->batch;
+	if (r->nslots < 4)
+		r->nslots = 4;
 	r->mem = sharedmem((size_t)r->nslots * bsize);
 	r->busy = calloc((size_t)r->nslots, sizeof(*r->busy));
 	r->pid = calloc((size_t)nwriters, sizeof(*r->pid));
@@ -82,38 +97,93 @@ ring_init(struct ring *r, int nwriters, size_t bsize)
 	return 0;
 }
 
-/* One write of a block; with loop set, short writes are carried on. */
-static void
-writeblock(struct ring *r, const unsigned char *p, size_t len,
-    struct wstat *ws)
+/*
+ * Write len bytes at p with as few writes as it takes; without loop,
+ * a short write ends it (the end of the media).  Returns the bytes
+ * written, with *err the errno of a failed write (0 for a short one).
+ */
+static size_t
+writeout(const struct ring *r, const unsigned char *p, size_t len, int *err)
 {
+	size_t done = 0;
 	ssize_t n;
 
-	ws->done = 0;
-	ws->err = 0;
-	ws->bytes = 0;
-	while ((size_t)ws->bytes < len) {
-		n = write(r->outfd, p + ws->bytes, len - (size_t)ws->bytes);
+	*err = 0;
+	while (done < len) {
+		n = write(r->outfd, p + done, len - done);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			ws->err = errno;
-			return;
+			*err = errno;
+			break;
 		}
-		ws->bytes += n;
-		if (n == 0 || (!r->loop && (size_t)ws->bytes < len))
-			return;
+		done += (size_t)n;
+		if (n == 0 || (!r->loop && done < len))
+			break;
 	}
-	ws->done = 1;
+	return done;
+}
+
+/*
+ * Write a batch of count blocks from slot; a report for each block in
+ * ws.  Returns 1 if all were written whole.
+ */
+static int
+writebatch(const struct ring *r, const struct wcmd *c, struct wstat *ws)
+{
+	const unsigned char *p = r->mem + (size_t)c->slot * r->bsize;
+	size_t done = 0, got;
+	int i, err = 0, ok = 1;
+
+	if (r->blockwise) {
+		for (i = 0; i < c->count && ok; i++) {
+			got = writeout(r, p + (size_t)i * r->bsize, r->bsize, &err);
+			done += got;
+			ok = got == r->bsize;
+		}
+	} else {
+		size_t total = (size_t)c->count * r->bsize, end;
+
+		done = writeout(r, p, total, &err);
+		/* A file that took less than the batch: go on a block at a
+		 * time, to fill what the media still holds, as a tape's
+		 * records would have. */
+		while (!r->loop && done < total &&
+		    (err == 0 || err == ENOSPC)) {
+			end = (done / r->bsize + 1) * r->bsize;
+			got = writeout(r, p + done, end - done, &err);
+			done += got;
+			if (done < end)
+				break;
+		}
+		ok = done == total;
+	}
+	for (i = 0; i < c->count; i++) {
+		size_t at = (size_t)i * r->bsize;
+
+		memset(&ws[i], 0, sizeof(ws[i]));
+		ws[i].seq = c->seq + i;
+		if (done >= at + r->bsize) {
+			ws[i].done = 1;
+			ws[i].bytes = (int64_t)r->bsize;
+		} else if (done >= at && (i == 0 || ws[i - 1].done == 1)) {
+			ws[i].done = 0;		/* the block that met the end */
+			ws[i].err = err;
+			ws[i].bytes = (int64_t)(done - at);
+		} else
+			ws[i].done = -1;	/* not tried */
+	}
+	return ok;
 }
 
 static void
 writer(struct ring *r, int cmdfd, int tokin, int tokout, int statfd)
 {
+	struct wstat ws[MAXBATCH];
 	struct wcmd c;
-	struct wstat ws;
 	ssize_t n;
 	char tok;
+	int i;
 
 	signal(SIGPIPE, SIG_IGN);	/* a closed output is an error to report */
 	signal(SIGINT, SIG_DFL);	/* the master's handlers are not ours */
@@ -129,19 +199,21 @@ writer(struct ring *r, int cmdfd, int tokin, int tokout, int statfd)
 		n = readfull(cmdfd, &c, sizeof(c));
 		if (n == 0)
 			_exit(0);
-		if (n != (ssize_t)sizeof(c) || readfull(tokin, &tok, 1) != 1)
+		if (n != (ssize_t)sizeof(c) || c.count < 1 ||
+		    c.count > MAXBATCH || readfull(tokin, &tok, 1) != 1)
 			_exit(1);
-		memset(&ws, 0, sizeof(ws));
-		ws.seq = c.seq;
 		if (tok == 'G')
-			writeblock(r, r->mem + (size_t)c.slot * r->bsize,
-			    (size_t)c.len, &ws);
+			tok = writebatch(r, &c, ws) ? 'G' : 'S';
 		else
-			ws.done = -1;
-		tok = ws.done == 1 ? 'G' : 'S';
+			for (i = 0; i < c.count; i++) {
+				memset(&ws[i], 0, sizeof(ws[i]));
+				ws[i].seq = c.seq + i;
+				ws[i].done = -1;
+			}
 		if (writefull(tokout, &tok, 1) != 0 && errno != EPIPE)
 			_exit(1);
-		if (writefull(statfd, &ws, sizeof(ws)) != 0)
+		/* At most PIPE_BUF bytes: the writers' reports never mix. */
+		if (writefull(statfd, ws, sizeof(ws[0]) * (size_t)c.count) != 0)
 			_exit(1);
 	}
 }
@@ -157,12 +229,12 @@ closeall(int *fds, int n, int keep1, int keep2)
 }
 
 /*
- * Fork the writers for an output, the first block to come being number
- * first.  Every block submitted afterwards goes out in sequence order.
- * Returns 0 or -1.
+ * Fork the writers for an output.  Every block submitted afterwards goes
+ * out in sequence order; with blockwise, each block is a write of its
+ * own.  Returns 0 or -1.
  */
 int
-ring_start(struct ring *r, int outfd, int loop, int64_t first)
+ring_start(struct ring *r, int outfd, int loop, int blockwise)
 {
 	int n = r->nwriters, k, st[2];
 	int *cmdp = malloc(sizeof(int) * 2 * (size_t)n);
@@ -178,11 +250,16 @@ ring_start(struct ring *r, int outfd, int loop, int64_t first)
 			warnmsg("ring setup: pipe:");
 			return -1;
 		}
-	/* The writer of the first block goes first. */
-	if (writefull(tokp[2 * (first % n) + 1], "G", 1) != 0)
+	/* The writer of the first batch goes first. */
+	if (writefull(tokp[1], "G", 1) != 0)
 		return -1;
 	r->outfd = outfd;
 	r->loop = loop;
+	r->blockwise = blockwise;
+	r->nbatch = 0;
+	r->bcount = 0;
+	r->inflight = 0;
+	r->navail = r->nused = 0;
 	for (k = 0; k < n; k++) {
 		pid = fork();
 		if (pid < 0) {
@@ -227,21 +304,50 @@ ring_free(const struct ring *r, int64_t seq)
 	return !r->busy[seq % r->nslots];
 }
 
+/* Hand the batch being gathered to its writer.  Returns 0 or -1. */
+static int
+flush(struct ring *r)
+{
+	struct wcmd c;
+	int k = (int)(r->nbatch % r->nwriters);
+
+	if (r->bcount == 0)
+		return 0;
+	memset(&c, 0, sizeof(c));
+	c.seq = r->bstart;
+	c.slot = (int32_t)(r->bstart % r->nslots);
+	c.count = r->bcount;
+	r->inflight += r->bcount;
+	r->bcount = 0;
+	r->nbatch++;
+	if (writefull(r->cmd[k], &c, sizeof(c)) != 0) {
+		warnmsg("writer %d:", k);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Block seq, a whole block in its slot, is ready.  It joins the batch
+ * being gathered, which goes to its writer when full.
+ */
 int
 ring_submit(struct ring *r, int64_t seq, size_t len)
 {
-	struct wcmd c;
 	int slot = (int)(seq % r->nslots);
 
-	memset(&c, 0, sizeof(c));
-	c.seq = seq;
-	c.slot = slot;
-	c.len = (int64_t)len;
+	if (len != r->bsize)
+		die(TW_WRITE, "internal error: a block of %zu bytes", len);
+	/* A batch is consecutive blocks in consecutive slots. */
+	if (r->bcount > 0 && (seq != r->bstart + r->bcount || slot == 0))
+		if (flush(r) != 0)
+			return -1;
+	if (r->bcount == 0)
+		r->bstart = seq;
+	r->bcount++;
 	r->busy[slot] = 1;
-	if (writefull(r->cmd[seq % r->nwriters], &c, sizeof(c)) != 0) {
-		warnmsg("writer %d:", (int)(seq % r->nwriters));
-		return -1;
-	}
+	if (r->bcount == r->batch)
+		return flush(r);
 	return 0;
 }
 
@@ -266,7 +372,11 @@ reapdead(struct ring *r)
 	return 0;
 }
 
-/* Wait for the next report from a writer.  Returns 0, or -1 if the ring broke. */
+/*
+ * Wait for the next report from a writer.  Returns 0, 1 if none came
+ * within a second or a signal came first (the caller may print its
+ * progress, then wait again), or -1 if the ring broke.
+ */
 int
 ring_wait(struct ring *r, struct wstat *ws)
 {
@@ -274,28 +384,45 @@ ring_wait(struct ring *r, struct wstat *ws)
 	ssize_t n;
 	int rc;
 
-	for (;;) {
-		p.fd = r->status;
-		p.events = POLLIN;
-		rc = poll(&p, 1, 1000);
-		if (stopsig)
-			return -1;
-		if (rc < 0 && errno != EINTR) {
-			warnmsg("poll:");
-			return -1;
-		}
-		if (rc > 0)
-			break;
-		if (reapdead(r) != 0)
-			return -1;
+	/* Nothing can come back for blocks still being gathered: hand
+	 * them out if nothing else is out, else let the batch grow. */
+	if (r->inflight == 0 && flush(r) != 0)
+		return -1;
+	if (r->nused < r->navail) {
+		*ws = r->rep[r->nused++];
+		r->busy[ws->seq % r->nslots] = 0;
+		r->inflight--;
+		return 0;
 	}
-	n = readfull(r->status, ws, sizeof(*ws));
-	if (n != (ssize_t)sizeof(*ws)) {
+	p.fd = r->status;
+	p.events = POLLIN;
+	rc = poll(&p, 1, 1000);
+	if (stopsig)
+		return -1;
+	if (rc < 0 && errno != EINTR) {
+		warnmsg("poll:");
+		return -1;
+	}
+	if (rc <= 0)		/* a signal, or a second gone by */
+		return reapdead(r) != 0 ? -1 : 1;
+	/* Whatever reports are there, in one read; a writer's reports
+	 * arrive whole, and are whole numbers of reports. */
+	while ((n = read(r->status, r->rep, sizeof(r->rep))) < 0 &&
+	    errno == EINTR && !stopsig)
+		continue;
+	if (n > 0 && n % (ssize_t)sizeof(*ws) != 0)
+		n += readfull(r->status, (char *)r->rep + n,
+		    sizeof(*ws) - (size_t)n % sizeof(*ws));
+	if (n <= 0 || n % (ssize_t)sizeof(*ws) != 0) {
 		reapdead(r);
 		warnmsg("the writers stopped reporting");
 		return -1;
 	}
+	r->navail = (int)(n / (ssize_t)sizeof(*ws));
+	r->nused = 1;
+	*ws = r->rep[0];
 	r->busy[ws->seq % r->nslots] = 0;
+	r->inflight--;
 	return 0;
 }
 
@@ -307,6 +434,8 @@ ring_stop(struct ring *r)
 
 	if (!r->running)
 		return 0;
+	if (flush(r) != 0)
+		bad = 1;
 	for (k = 0; k < r->nwriters; k++)
 		close(r->cmd[k]);
 	for (k = 0; k < r->nwriters; k++) {
