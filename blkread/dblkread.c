@@ -458,6 +458,8 @@ main(int argc, char *argv[])
 	uint64_t upstream = 0;
 
 	setprogname_(argv[0]);
+	bigpipe(STDIN_FILENO);
+	bigpipe(STDOUT_FILENO);
 	/* A pipeline stage run in the background inherits SIGINT ignored:
 	 * an interrupt must still stop it. */
 	signal(SIGINT, SIG_DFL);

@@ -1,6 +1,8 @@
 #include <sys/types.h>
+#include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "xio.h"
@@ -70,4 +72,28 @@ writefull(int fd, const void *buf, size_t n)
 		n -= (size_t)r;
 	}
 	return 0;
+}
+
+/*
+ * If fd is a pipe, ask for a buffer of a megabyte: a pipeline of dump's
+ * stages then changes hands every megabyte instead of every 64 KB.
+ * Linux has F_SETPIPE_SZ (fcntl.h hides it without _GNU_SOURCE, so it
+ * is named here by its number); elsewhere, and if the system says no,
+ * the pipe stays as it is.
+ */
+#if defined(__linux__) && !defined(F_SETPIPE_SZ)
+#define F_SETPIPE_SZ	1031
+#endif
+
+void
+bigpipe(int fd)
+{
+#ifdef F_SETPIPE_SZ
+	struct stat sb;
+
+	if (fstat(fd, &sb) == 0 && S_ISFIFO(sb.st_mode))
+		(void)fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+#else
+	(void)fd;
+#endif
 }

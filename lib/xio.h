@@ -12,5 +12,6 @@
 ssize_t	readfull(int fd, void *buf, size_t n);
 ssize_t	preadfull(int fd, void *buf, size_t n, off_t off);
 int	writefull(int fd, const void *buf, size_t n);
+void	bigpipe(int fd);
 
 #endif

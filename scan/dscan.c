@@ -19,6 +19,7 @@
 #include "msg.h"
 #include "num.h"
 #include "rec.h"
+#include "xio.h"
 
 static void
 usage(void)
@@ -104,6 +105,7 @@ main(int argc, char *argv[])
 	int ch, sflag = 0, pflag = 0, summary = 0;
 
 	setprogname_(argv[0]);
+	bigpipe(STDOUT_FILENO);
 	/* A pipeline stage run in the background inherits SIGINT ignored:
 	 * an interrupt must still stop it. */
 	signal(SIGINT, SIG_DFL);

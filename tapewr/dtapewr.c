@@ -640,6 +640,7 @@ main(int argc, char *argv[])
 	char *files = NULL;
 
 	setprogname_(argv[0]);
+	bigpipe(STDIN_FILENO);
 	t.ntrec = 10;
 	t.nwriters = 3;
 	t.progress = 300;

@@ -18,6 +18,7 @@
 #include "ask.h"
 #include "dtapewr.h"
 #include "msg.h"
+#include "xio.h"
 
 /* A line in dump's words on stderr. */
 void
@@ -109,6 +110,7 @@ vol_open(struct tw *t)
 		o->fd = STDOUT_FILENO;
 		snprintf(o->name, sizeof(o->name), "standard output");
 		o->pipeout = 1;
+		bigpipe(o->fd);
 		return 0;
 	}
 	if (stat(o->name, &sb) != 0 || S_ISREG(sb.st_mode))
