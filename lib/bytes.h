@@ -55,19 +55,29 @@ put16(unsigned char *p, uint16_t v, int be)
 static inline void
 put32(unsigned char *p, uint32_t v, int be)
 {
-	int i;
-
-	for (i = 0; i < 4; i++)
-		p[be ? 3 - i : i] = (v >> (8 * i)) & 0xff;
+	if (be) {
+		p[0] = (unsigned char)(v >> 24);
+		p[1] = (unsigned char)(v >> 16);
+		p[2] = (unsigned char)(v >> 8);
+		p[3] = (unsigned char)v;
+	} else {
+		p[0] = (unsigned char)v;
+		p[1] = (unsigned char)(v >> 8);
+		p[2] = (unsigned char)(v >> 16);
+		p[3] = (unsigned char)(v >> 24);
+	}
 }
 
 static inline void
 put64(unsigned char *p, uint64_t v, int be)
 {
-	int i;
-
-	for (i = 0; i < 8; i++)
-		p[be ? 7 - i : i] = (v >> (8 * i)) & 0xff;
+	if (be) {
+		put32(p, (uint32_t)(v >> 32), 1);
+		put32(p + 4, (uint32_t)v, 1);
+	} else {
+		put32(p, (uint32_t)v, 0);
+		put32(p + 4, (uint32_t)(v >> 32), 0);
+	}
 }
 
 #endif
