@@ -94,6 +94,47 @@ setddate(struct scan *s, const char *special, const char *tdate,
 	dd_free(&dd);
 }
 
+/*
+ * After pass II, with the names if they were read: the summary (what
+ * 's'), the estimate (what 'S') or the stream.  Returns the exit status.
+ */
+static int
+finish(struct scan *s, struct names *nm, const char *special,
+    const char *ddpath, int what)
+{
+	if (what == 's') {
+		if (scan_summary(s, nm, stdout, special, ddpath) != 0) {
+			warnmsg("writing the summary:");
+			return DS_OUTPUT;
+		}
+		return s->errors > 0 ? DS_DAMAGED : DS_OK;
+	}
+	if (s->filter != NULL)
+		filter_apply(s, nm);
+	scan_note(s, "estimated %llu tape blocks (%llu inodes).",
+	    (unsigned long long)(s->estimate + scan_overhead(s)),
+	    (unsigned long long)s->ninodes);
+	if (what == 'S') {
+		printf("%llu\n",
+		    (unsigned long long)(s->estimate + scan_overhead(s)));
+		if (fflush(stdout) != 0)
+			return DS_OUTPUT;
+		return s->errors > 0 ? DS_DAMAGED : DS_OK;
+	}
+	scan_note(s, "dumping (Pass III) [directories]");
+	if (scan_emit(s) != 0) {
+		warnmsg("writing the record stream:");
+		return DS_OUTPUT;
+	}
+	if (s->errors > 0) {
+		warnmsg("%s: %lu error%s; the stream is complete but damaged "
+		    "parts were left out or zeroed", special, s->errors,
+		    s->errors == 1 ? "" : "s");
+		return DS_DAMAGED;
+	}
+	return DS_OK;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -102,7 +143,7 @@ main(int argc, char *argv[])
 	const char *tdate = NULL, *ddpath = DD_PATH;
 	char when[DD_DATELEN];
 	struct names *nm = NULL;
-	int ch, sflag = 0, pflag = 0, summary = 0;
+	int ch, rc, sflag = 0, pflag = 0, summary = 0;
 
 	setprogname_(argv[0]);
 	bigpipe(STDOUT_FILENO);
@@ -196,37 +237,9 @@ main(int argc, char *argv[])
 		nm = names_build(&s);
 		filter_paths(&s, nm);
 	}
-	if (summary) {
-		if (scan_summary(&s, nm, stdout, argv[0], ddpath) != 0) {
-			warnmsg("writing the summary:");
-			return DS_OUTPUT;
-		}
-		return s.errors > 0 ? DS_DAMAGED : DS_OK;
-	}
-	if (s.filter != NULL)
-		filter_apply(&s, nm);
 	if (pflag)
 		s.names = nm;
-	scan_note(&s, "estimated %llu tape blocks (%llu inodes).",
-	    (unsigned long long)(s.estimate + scan_overhead(&s)),
-	    (unsigned long long)s.ninodes);
-	if (sflag) {
-		printf("%llu\n",
-		    (unsigned long long)(s.estimate + scan_overhead(&s)));
-		if (fflush(stdout) != 0)
-			return DS_OUTPUT;
-		return s.errors > 0 ? DS_DAMAGED : DS_OK;
-	}
-	scan_note(&s, "dumping (Pass III) [directories]");
-	if (scan_emit(&s) != 0) {
-		warnmsg("writing the record stream:");
-		return DS_OUTPUT;
-	}
-	if (s.errors > 0) {
-		warnmsg("%s: %lu error%s; the stream is complete but damaged "
-		    "parts were left out or zeroed", argv[0], s.errors,
-		    s.errors == 1 ? "" : "s");
-		return DS_DAMAGED;
-	}
-	return DS_OK;
+	rc = finish(&s, nm, argv[0], ddpath, summary ? 's' : sflag ? 'S' : 0);
+	names_free(nm);
+	return rc;
 }
