@@ -8,6 +8,13 @@ PATH="$TOP/bin:$TOP/t/tools/bin:$PATH"
 FIXTURES=${FIXTURES:-$TOP/../shared/fixtures}
 export PATH FIXTURES
 
+# bats keeps every test's scratch directory until the whole run ends, and
+# dumps and images add up to gigabytes over the suite: empty each one as
+# its test ends, unless KEEP_TMP is set to look at them afterwards.
+teardown() {
+	[ -n "${KEEP_TMP:-}" ] || rm -rf "${BATS_TEST_TMPDIR:?}"/* "${BATS_TEST_TMPDIR:?}"/.[!.]*
+}
+
 # The lines restore(8) may print on stderr in a good run: Linux restore
 # announces each FreeBSD UFS2-layout dump, and cannot open /dev/tty when
 # it has none.

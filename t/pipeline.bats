@@ -72,7 +72,9 @@ roundtrip() {
 	run -0 dump -0 -f "$BATS_TEST_TMPDIR/dump" "$img"
 	run restore -C -D "$src" -f "$BATS_TEST_TMPDIR/dump"
 	# Linux restore compares chflags with the host's ext4 flags
-	# (0x80000 is the extents flag); nothing else may differ.
+	# (0x80000 is the extents flag); nothing else may differ.  It
+	# prints names raw: join the one with a newline back together.
+	output=${output//$'/names/new\nline:'/'/names/new line:'}
 	run grep -v -e ': flags changed from 0x00000000 to 0x000[0-9a-f]*\.$' \
 	    -e '^Some files were modified!' -e '^Dump   date:' \
 	    -e '^Dumped from:' -e '^Level 0 dump of' -e '^Label:' \
@@ -152,8 +154,10 @@ e59ff97941044f85df5297e1c302d260  dir1/dir2/dir3/file2" ]
 @test "the 512 GiB file of the FreeBSD image, data in its triple-indirect block, is on the tape whole" {
 	local img
 	img=$(fixture freebsd-ufs2-le.img.gz)
-	run -0 dump -0 -f "$BATS_TEST_TMPDIR/dump" "$img"
-	run -0 dumpinfo -x "10:$BATS_TEST_TMPDIR/sparse3" "$BATS_TEST_TMPDIR/dump"
+	# A gigabyte of TS_ADDR headers: straight from the pipe, not on disk.
+	run -0 sh -c '{ dump -0 -f - "$1"; echo $? >"$2.st"; } | dumpinfo -x "10:$2" -' \
+	    sh "$img" "$BATS_TEST_TMPDIR/sparse3"
+	[ "$(cat "$BATS_TEST_TMPDIR/sparse3.st")" = 0 ]
 	[ "$(stat -c %s "$BATS_TEST_TMPDIR/sparse3")" = 549890457600 ]
 	# Holes stay holes: little of the file takes room on disk.
 	[ $(($(stat -c %b "$BATS_TEST_TMPDIR/sparse3") * 512)) -le 1048576 ]
