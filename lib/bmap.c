@@ -23,7 +23,23 @@ struct walk {
 	int64_t			 chain[UFS_NIADDR];	/* indirect blocks above */
 	int			 depth;
 	int			 stop;		/* emit's nonzero result */
+	unsigned long		 bad;		/* damage met in this walk */
 };
+
+/*
+ * A damaged indirect block can hold thousands of bad pointers, and a
+ * damaged file system thousands of such blocks: each walk names the first
+ * few, then counts the rest in one line at its end.
+ */
+#define MAXCOMPLAINTS	10
+
+/* Count one piece of damage; should it still be named? */
+static int
+complain(struct walk *w)
+{
+	(*w->errors)++;
+	return ++w->bad <= MAXCOMPLAINTS;
+}
 
 static const char *
 area(const struct walk *w)
@@ -99,24 +115,25 @@ piece(struct walk *w, int64_t addr)
 	nfrags = w->lbn < UFS_NDADDR ?
 	    (int)((len + (uint64_t)fs->fsize - 1) >> fs->fshift) : fs->frag;
 	if (addr != 0 && !goodaddr(w, addr, nfrags)) {
-		warnmsg("%s: inode %u: %s %llu at fragment %lld lies outside "
+		if (complain(w))
+			warnmsg("%s: inode %u: %s %llu at fragment %lld lies outside "
 		    "the file system (%lld fragments); dumped as zeros",
 		    fs->dev, w->dp->ino, area(w), (unsigned long long)w->lbn,
 		    (long long)addr, (long long)fs->size);
-		(*w->errors)++;
-		addr = 0;
+		/* A bad pointer still counts against the map's size. */
+		addr = toomuch(w, nfrags) ? -1 : 0;
 	}
 	for (i = 0; addr != 0 && i < w->depth; i++) {
 		if (w->chain[i] != addr)
 			continue;
-		warnmsg("%s: inode %u: %s %llu at fragment %lld is one of the "
-		    "file's own indirect blocks; dumped as zeros", fs->dev,
-		    w->dp->ino, area(w), (unsigned long long)w->lbn,
-		    (long long)addr);
-		(*w->errors)++;
-		addr = 0;
+		if (complain(w))
+			warnmsg("%s: inode %u: %s %llu at fragment %lld is one "
+			    "of the file's own indirect blocks; dumped as "
+			    "zeros", fs->dev, w->dp->ino, area(w),
+			    (unsigned long long)w->lbn, (long long)addr);
+		addr = toomuch(w, nfrags) ? -1 : 0;
 	}
-	if (addr != 0 && toomuch(w, nfrags)) {
+	if (addr < 0 || (addr != 0 && toomuch(w, nfrags))) {
 		w->lbn = w->nblk;
 		add(w, off, 0, w->size - off);
 		return;
@@ -154,21 +171,26 @@ indirect(struct walk *w, int64_t addr, int level, uint64_t span)
 		return;
 	}
 	if (!goodaddr(w, addr, fs->frag)) {
-		warnmsg("%s: inode %u: indirect block at fragment %lld (level "
+		if (complain(w))
+			warnmsg("%s: inode %u: indirect block at fragment %lld (level "
 		    "%d, logical block %llu) lies outside the file system; "
 		    "its blocks are dumped as zeros", fs->dev, w->dp->ino,
 		    (long long)addr, level + 1, (unsigned long long)w->lbn);
-		(*w->errors)++;
+		if (toomuch(w, fs->frag))
+			span = w->nblk - w->lbn;
 		hole(w, span);
 		return;
 	}
 	for (i = 0; i < w->depth; i++) {
 		if (w->chain[i] != addr)
 			continue;
-		warnmsg("%s: inode %u: indirect block at fragment %lld points "
-		    "back at itself from level %d; its blocks are dumped as "
-		    "zeros", fs->dev, w->dp->ino, (long long)addr, level + 1);
-		(*w->errors)++;
+		if (complain(w))
+			warnmsg("%s: inode %u: indirect block at fragment %lld "
+			    "points back at itself from level %d; its blocks "
+			    "are dumped as zeros", fs->dev, w->dp->ino,
+			    (long long)addr, level + 1);
+		if (toomuch(w, fs->frag))
+			span = w->nblk - w->lbn;
 		hole(w, span);
 		return;
 	}
@@ -178,7 +200,9 @@ indirect(struct walk *w, int64_t addr, int level, uint64_t span)
 	}
 	n = preadfull(fs->fd, buf, (size_t)fs->bsize, (off_t)addr * fs->fsize);
 	if (n != fs->bsize) {
-		if (n < 0)
+		if (!complain(w))
+			;
+		else if (n < 0)
 			warnmsg("%s: inode %u: indirect block at fragment %lld: "
 			    "read error; its blocks are dumped as zeros:",
 			    fs->dev, w->dp->ino, (long long)addr);
@@ -186,7 +210,6 @@ indirect(struct walk *w, int64_t addr, int level, uint64_t span)
 			warnmsg("%s: inode %u: indirect block at fragment %lld: "
 			    "short read; its blocks are dumped as zeros",
 			    fs->dev, w->dp->ino, (long long)addr);
-		(*w->errors)++;
 		hole(w, span);
 		return;
 	}
@@ -231,5 +254,9 @@ bmap_walk(const struct ufs *fs, const struct dinode *dp, int ext,
 		hole(&w, w.nblk - w.lbn);
 	if (w.havepend && !w.stop)
 		w.stop = emit(arg, &w.pend);
+	if (w.bad > MAXCOMPLAINTS)
+		warnmsg("%s: inode %u: %lu more damaged %s pointers, dumped as "
+		    "zeros like the first %d", fs->dev, dp->ino,
+		    w.bad - MAXCOMPLAINTS, area(&w), MAXCOMPLAINTS);
 	return w.stop;
 }

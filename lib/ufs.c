@@ -228,12 +228,19 @@ loadsb(struct ufs *fs, const unsigned char *sb, off_t loc)
 		    (long long)loc, (long long)fs->size);
 		return -1;
 	}
-	if (fs->devsize > 0 && fs->size * fs->fsize > fs->devsize) {
+	/* Divide: fs_size times fs_fsize can pass 2^63. */
+	if (fs->size > INT64_MAX / fs->fsize) {
+		warnmsg("%s: superblock at byte %lld: fs_size is %lld, more "
+		    "fragments of %d bytes than an offset can address",
+		    fs->dev, (long long)loc, (long long)fs->size, fs->fsize);
+		return -1;
+	}
+	if (fs->devsize > 0 && fs->size > fs->devsize / fs->fsize) {
 		warnmsg("%s: device holds %lld bytes but the file system is "
-		    "%lld bytes (fs_size %lld fragments of %d): truncated?",
+		    "%llu bytes (fs_size %lld fragments of %d): truncated?",
 		    fs->dev, (long long)fs->devsize,
-		    (long long)(fs->size * fs->fsize), (long long)fs->size,
-		    fs->fsize);
+		    (unsigned long long)fs->size * (unsigned)fs->fsize,
+		    (long long)fs->size, fs->fsize);
 		return -1;
 	}
 	return 0;

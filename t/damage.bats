@@ -179,6 +179,14 @@ iblock() {
 		damaged "$T/img"
 		[ "${ST%% *}" = 2 ]
 		[[ "$ERR" == *"$T/img: inode $ino: block 12 at fragment $frag is one of the file's own indirect blocks"* ]]
+		# Every pointer bad: the first ten named, the rest counted.
+		cp "$BATS_FILE_TMPDIR/ufs$v.img" "$T/img"
+		head -c 4096 /dev/zero | tr '\0' '\377' |
+		    dd of="$T/img" bs=512 seek="$frag" conv=notrunc 2>/dev/null
+		damaged "$T/img"
+		[ "${ST%% *}" = 2 ]
+		[ "$(grep -c "inode $ino: block .* lies outside" <<<"$ERR")" = 10 ]
+		[[ "$ERR" == *"$T/img: inode $ino: $((v == 1 ? 1014 : 502)) more damaged block pointers, dumped as zeros like the first 10"* ]]
 	done
 }
 
