@@ -91,8 +91,8 @@ FUZZTIME = 60
 FUZZWORK = /tmp/dump-fuzz
 FUZZOPTS = -timeout=10 -close_fd_mask=2 -print_final_stats=1
 # harness:max_len
-FUZZRUNS = superblock:131072 inode:131072 dir:4101 records:16384 \
-	stream:32769 dumpdates:8192
+FUZZRUNS = superblock:327680 inode:327680 dir:4101 records:16384 \
+	stream:65537 dumpdates:8192
 FUZZSRC = $(LIBOBJ:.o=.c)
 FUZZDEP = t/fuzz/fuzz.h $(FUZZSRC) $(LIBHDR)
 FUZZBIN = t/fuzz/bin/superblock t/fuzz/bin/inode t/fuzz/bin/dir \

@@ -1,0 +1,122 @@
+/*
+ * Fuzz the dumpdates reader: dd_read on the input as a file, then
+ * dd_lookup and dd_set on every line it read, and dd_parsedate on the
+ * input as one string.  Every date read must lie between the epoch and
+ * DD_TMAX, and survive dd_fmtdate and dd_parsedate unchanged.
+ *
+ * Local time is a fixed zone with summer time, set here, so that runs
+ * are reproducible and the gaps and repeated hours of the changes are
+ * part of what is tested.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dumpdates.h"
+#include "fuzz.h"
+
+/*
+ * Lines are read one at a time and hold at most DD_LINEMAX bytes; a few
+ * of them cover what many do, and each costs an mktime(3).  Longer
+ * inputs only make runs slower.
+ */
+#define MAXFILE		(64 * 1024)
+#define ZONE		"CET-1CEST,M3.5.0,M10.5.0/3"
+
+/* A date read back: in range, and stable through format and parse. */
+static void
+checkdate(time_t t, const char *where)
+{
+	char s[DD_DATELEN], again[DD_DATELEN];
+	time_t u;
+
+	if (t < 0 || (long long)t > DD_TMAX)
+		BUG("%s: date %lld out of range", where, (long long)t);
+	if (dd_fmtdate(s, sizeof(s), t) != 0)
+		BUG("%s: date %lld cannot be written", where, (long long)t);
+	if (dd_parsedate(s, &u) != 0)
+		BUG("%s: \"%s\" (%lld) cannot be read back", where, s,
+		    (long long)t);
+	if (dd_fmtdate(again, sizeof(again), u) != 0 ||
+	    strcmp(s, again) != 0)
+		BUG("%s: \"%s\" (%lld) reads back as %lld", where, s,
+		    (long long)t, (long long)u);
+}
+
+static void
+checkfile(struct dumpdates *dd)
+{
+	const struct ddent *e, *best;
+	size_t i, j, n = dd->n;
+
+	for (i = 0; i < n; i++) {
+		e = &dd->ent[i];
+		if (e->name[0] == '\0' || strpbrk(e->name, " \t\n") != NULL ||
+		    e->level < 0 || e->level > 9)
+			BUG("line %zu: name \"%s\", level %d", i + 1, e->name,
+			    e->level);
+		checkdate(e->date, "file");
+		best = dd_lookup(dd, e->name, e->level + 1);
+		if (best == NULL || best->level > e->level ||
+		    strcmp(best->name, e->name) != 0 || best->date < e->date)
+			BUG("line %zu: the lookup at level %d misses it", i + 1,
+			    e->level + 1);
+		for (j = 0; j < n; j++)
+			if (dd->ent[j].level <= e->level &&
+			    strcmp(dd->ent[j].name, e->name) == 0 &&
+			    dd->ent[j].date > best->date)
+				BUG("line %zu: the lookup misses line %zu",
+				    i + 1, j + 1);
+		if (dd_set(dd, e->name, e->level, e->date) != 0 || dd->n != n)
+			BUG("line %zu: setting it again adds a line", i + 1);
+	}
+	if (dd_lookup(dd, "fuzz", 9) != NULL && n == 0)
+		BUG("a lookup in an empty file finds something");
+	if (dd_set(dd, "/dev/fuzz", 5, 0) != 0)
+		FATAL("dd_set");
+	e = dd_lookup(dd, "/dev/fuzz", 6);
+	if (e == NULL || e->level > 5)
+		BUG("a line just set is not found");
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static int once;
+	struct dumpdates dd;
+	const char *path;
+	char *s;
+	time_t t;
+	int r;
+
+	if (size > MAXFILE)
+		return 0;
+	if (!once) {
+		if (setenv("TZ", ZONE, 1) != 0)
+			FATAL("setenv");
+		tzset();
+		once = 1;
+	}
+	fuzz_file(data, size, 1, &path);
+	r = dd_read(&dd, path);
+	if (r == DD_OK) {
+		checkfile(&dd);
+		dd_free(&dd);
+	} else if (r == DD_NOFILE)
+		BUG("dd_read finds no file at %s", path);
+	else if (r != DD_BADFMT && r != DD_IOERR)
+		BUG("dd_read returned %d", r);
+	else if (dd.ent != NULL || dd.n != 0)
+		BUG("dd_read failed but left %zu lines", dd.n);
+
+	if ((s = malloc(size + 1)) == NULL)
+		FATAL("malloc");
+	memcpy(s, data, size);
+	s[size] = '\0';
+	if (dd_parsedate(s, &t) == 0)
+		checkdate(t, "string");
+	free(s);
+	return 0;
+}
