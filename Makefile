@@ -55,7 +55,7 @@ bin/ddate: $(DDATEOBJ) lib/libdump.a
 
 # Test tools: built by "make check", never installed.
 TOOLS = t/tools/bin/fsdesc t/tools/bin/dumpinfo t/tools/bin/ufsedit \
-	t/tools/bin/eomshim.so
+	t/tools/bin/eomshim.so t/tools/bin/benchtree
 UEDIT = t/tools/ufsedit/alloc.c t/tools/ufsedit/check.c \
 	t/tools/ufsedit/cmd.c t/tools/ufsedit/dev.c t/tools/ufsedit/dir.c \
 	t/tools/ufsedit/inode.c t/tools/ufsedit/main.c
@@ -75,9 +75,17 @@ t/tools/bin/eomshim.so: t/tools/eomshim.c
 	$(CC) -O2 -g -std=c99 -Wall -Wextra -Werror -shared -fPIC -o $@ \
 	    t/tools/eomshim.c -ldl
 
+t/tools/bin/benchtree: t/tools/benchtree.c
+	mkdir -p t/tools/bin
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ t/tools/benchtree.c
+
 t/tools/bin/dumpinfo: t/tools/dumpinfo.c lib/libdump.a
 	mkdir -p t/tools/bin
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ t/tools/dumpinfo.c lib/libdump.a
+
+# The benchmark of speed and memory against Linux dump and cat (README).
+bench: all tools
+	t/bench
 
 # Fuzzing: a harness per parser of outside input, in t/fuzz/.  "make
 # fuzz" builds them with clang and libFuzzer and runs each for FUZZTIME
@@ -205,4 +213,4 @@ clean:
 	rm -rf t/tools/bin
 	rm -rf t/fuzz/bin
 
-.PHONY: all check demo install clean tools
+.PHONY: all bench check demo install clean tools
