@@ -107,7 +107,7 @@ piece(struct walk *w, int64_t addr)
 	const struct ufs *fs = w->fs;
 	uint64_t off = w->lbn << fs->bshift;
 	uint64_t len = w->size - off;
-	int nfrags, i;
+	int nfrags, i, bad = 0;
 
 	if (len > (uint64_t)fs->bsize)
 		len = (uint64_t)fs->bsize;
@@ -116,14 +116,14 @@ piece(struct walk *w, int64_t addr)
 	    (int)((len + (uint64_t)fs->fsize - 1) >> fs->fshift) : fs->frag;
 	if (addr != 0 && !goodaddr(w, addr, nfrags)) {
 		if (complain(w))
-			warnmsg("%s: inode %u: %s %llu at fragment %lld lies outside "
-		    "the file system (%lld fragments); dumped as zeros",
-		    fs->dev, w->dp->ino, area(w), (unsigned long long)w->lbn,
-		    (long long)addr, (long long)fs->size);
-		/* A bad pointer still counts against the map's size. */
-		addr = toomuch(w, nfrags) ? -1 : 0;
+			warnmsg("%s: inode %u: %s %llu at fragment %lld lies "
+			    "outside the file system (%lld fragments); dumped "
+			    "as zeros", fs->dev, w->dp->ino, area(w),
+			    (unsigned long long)w->lbn, (long long)addr,
+			    (long long)fs->size);
+		bad = 1;
 	}
-	for (i = 0; addr != 0 && i < w->depth; i++) {
+	for (i = 0; addr != 0 && !bad && i < w->depth; i++) {
 		if (w->chain[i] != addr)
 			continue;
 		if (complain(w))
@@ -131,14 +131,15 @@ piece(struct walk *w, int64_t addr)
 			    "of the file's own indirect blocks; dumped as "
 			    "zeros", fs->dev, w->dp->ino, area(w),
 			    (unsigned long long)w->lbn, (long long)addr);
-		addr = toomuch(w, nfrags) ? -1 : 0;
+		bad = 1;
 	}
-	if (addr < 0 || (addr != 0 && toomuch(w, nfrags))) {
+	/* A bad pointer still counts against the map's size. */
+	if (addr != 0 && toomuch(w, nfrags)) {
 		w->lbn = w->nblk;
 		add(w, off, 0, w->size - off);
 		return;
 	}
-	add(w, off, addr, len);
+	add(w, off, bad ? 0 : addr, len);
 	w->lbn++;
 }
 
@@ -162,7 +163,7 @@ indirect(struct walk *w, int64_t addr, int level, uint64_t span)
 	const struct ufs *fs = w->fs;
 	unsigned char *buf = w->ibuf + (size_t)level * (size_t)fs->bsize;
 	uint64_t sub = span / (uint64_t)fs->nindir;
-	int i, wide = fs->ufs2 ? 8 : 4;
+	int i, bad = 0, wide = fs->ufs2 ? 8 : 4;
 	int64_t a;
 	ssize_t n;
 
@@ -172,16 +173,14 @@ indirect(struct walk *w, int64_t addr, int level, uint64_t span)
 	}
 	if (!goodaddr(w, addr, fs->frag)) {
 		if (complain(w))
-			warnmsg("%s: inode %u: indirect block at fragment %lld (level "
-		    "%d, logical block %llu) lies outside the file system; "
-		    "its blocks are dumped as zeros", fs->dev, w->dp->ino,
-		    (long long)addr, level + 1, (unsigned long long)w->lbn);
-		if (toomuch(w, fs->frag))
-			span = w->nblk - w->lbn;
-		hole(w, span);
-		return;
+			warnmsg("%s: inode %u: indirect block at fragment %lld "
+			    "(level %d, logical block %llu) lies outside the "
+			    "file system; its blocks are dumped as zeros",
+			    fs->dev, w->dp->ino, (long long)addr, level + 1,
+			    (unsigned long long)w->lbn);
+		bad = 1;
 	}
-	for (i = 0; i < w->depth; i++) {
+	for (i = 0; !bad && i < w->depth; i++) {
 		if (w->chain[i] != addr)
 			continue;
 		if (complain(w))
@@ -189,27 +188,31 @@ indirect(struct walk *w, int64_t addr, int level, uint64_t span)
 			    "points back at itself from level %d; its blocks "
 			    "are dumped as zeros", fs->dev, w->dp->ino,
 			    (long long)addr, level + 1);
-		if (toomuch(w, fs->frag))
-			span = w->nblk - w->lbn;
-		hole(w, span);
-		return;
+		bad = 1;
 	}
+	/* A bad pointer still counts against the map's size. */
 	if (toomuch(w, fs->frag)) {
 		hole(w, w->nblk - w->lbn);
 		return;
 	}
+	if (bad) {
+		hole(w, span);
+		return;
+	}
 	n = preadfull(fs->fd, buf, (size_t)fs->bsize, (off_t)addr * fs->fsize);
 	if (n != fs->bsize) {
-		if (!complain(w))
-			;
-		else if (n < 0)
-			warnmsg("%s: inode %u: indirect block at fragment %lld: "
-			    "read error; its blocks are dumped as zeros:",
-			    fs->dev, w->dp->ino, (long long)addr);
-		else
-			warnmsg("%s: inode %u: indirect block at fragment %lld: "
-			    "short read; its blocks are dumped as zeros",
-			    fs->dev, w->dp->ino, (long long)addr);
+		if (complain(w)) {
+			if (n < 0)
+				warnmsg("%s: inode %u: indirect block at "
+				    "fragment %lld: read error; its blocks are "
+				    "dumped as zeros:", fs->dev, w->dp->ino,
+				    (long long)addr);
+			else
+				warnmsg("%s: inode %u: indirect block at "
+				    "fragment %lld: short read; its blocks are "
+				    "dumped as zeros", fs->dev, w->dp->ino,
+				    (long long)addr);
+		}
 		hole(w, span);
 		return;
 	}
