@@ -61,6 +61,8 @@ struct out {
 	unsigned long	 sinceask;	/* read errors since last asked */
 	int		 tty;
 	unsigned char	*used, *dumped;	/* maps, bit n-1 for inode n */
+	uint64_t	 eanext;	/* offset of the next extattr record */
+	unsigned long	 eaomitted;	/* files whose extattrs -F nfs left out */
 };
 
 static void
@@ -260,12 +262,51 @@ readdata(struct out *o, unsigned char *p, size_t len, int64_t frag,
 }
 
 /*
- * Add a run of len bytes (a hole when frag is 0) to the file being
- * written, splitting it at chunk boundaries and reading its data
- * directly behind the chunk's header.
+ * Rewrite the header fields of the extended-attribute records in p (len
+ * bytes at offset off of the area) from the file system's byte order to
+ * the headers', as restore reads them in the byte order of the headers.
+ * A record is struct extattr of <ufs/ufs/extattr.h>: a 32-bit length
+ * (a multiple of 8, the record included), then single bytes (name
+ * space, padding, name length), the name and the value; only the length
+ * has a byte order.  Records start at multiples of 8 and p at a multiple
+ * of 1024, so a length never spans two calls.
  */
 static void
-addrun(struct out *o, uint32_t ino, uint64_t off, int64_t frag, uint64_t len)
+swapea(struct out *o, unsigned char *p, uint64_t off, uint64_t len,
+    uint32_t ino)
+{
+	uint64_t area = o->sp.i.extsize;
+	uint32_t reclen;
+
+	while (o->eanext < area && o->eanext >= off &&
+	    o->eanext + 8 <= off + len) {
+		unsigned char *r = p + (o->eanext - off);
+
+		reclen = get32(r, o->fsbe);
+		if (reclen < 8 || reclen % 8 != 0 ||
+		    reclen > area - o->eanext) {
+			warnmsg("%s: inode %u: extended attribute at offset %"
+			    PRIu64 " of its area has a bad length %" PRIu32
+			    "; the rest of the area is left as it is",
+			    o->devname, ino, o->eanext, reclen);
+			o->errors++;
+			o->eanext = area;
+			return;
+		}
+		put32(r, reclen, o->be);
+		o->eanext += reclen;
+	}
+}
+
+/*
+ * Add a run of len bytes (a hole when frag is 0) to the file being
+ * written, splitting it at chunk boundaries and reading its data
+ * directly behind the chunk's header.  ext: the run is part of the
+ * extended-attribute area, off counted from the area's start.
+ */
+static void
+addrun(struct out *o, uint32_t ino, uint64_t off, int64_t frag, uint64_t len,
+    int ext)
 {
 	uint64_t slots, n, bytes;
 	unsigned char *p;
@@ -282,8 +323,10 @@ addrun(struct out *o, uint32_t ino, uint64_t off, int64_t frag, uint64_t len)
 			p = o->ob + o->hdr + (size_t)(1 + o->ndata) * TP_BSIZE;
 			readdata(o, p, (size_t)bytes, frag, off, ino);
 			memset(p + bytes, 0, (size_t)(n * TP_BSIZE - bytes));
-			if (o->curtype == 'd' && o->fsbe != o->be)
+			if (o->curtype == 'd' && o->fsbe != o->be && !ext)
 				swapdir(o, p, (size_t)bytes, ino);
+			if (ext && o->fsbe != o->be)
+				swapea(o, p, off, bytes, ino);
 			memset(o->sp.addr + o->nslots, 1, (size_t)n);
 			o->ndata += (int)n;
 			frag += (int64_t)(bytes / (uint64_t)o->fsize);
@@ -345,7 +388,10 @@ startinode(struct out *o, const struct rec_inode *ip)
 	sp->i.birthtime = ip->birthtime.sec;
 	sp->i.birthtimensec = subsec(o, ip->birthtime.nsec);
 	sp->i.rdev = (uint32_t)ip->rdev;
-	sp->i.extsize = ip->extsize;
+	sp->i.extsize = o->layout == LAYOUT_NFS ? 0 : ip->extsize;
+	if (o->layout == LAYOUT_NFS && ip->extsize > 0)
+		o->eaomitted++;
+	o->eanext = 0;
 	sp->i.file_flags = ip->flags;
 	sp->i.blocks = ip->blocks;
 	sp->i.gen = ip->gen;
@@ -523,10 +569,16 @@ main(int argc, char *argv[])
 				    rr.lineno, r.u.i.ino);
 			startinode(&o, &r.u.i);
 			break;
-		case R_DATA:
 		case R_EXT:
+			/* The 4.4BSD layout has no c_extsize: a restore
+			 * would take the area for more of the file. */
+			if (o.layout == LAYOUT_NFS)
+				break;
+			/* FALLTHROUGH */
+		case R_DATA:
 			addrun(&o, r.u.run.ino, r.u.run.run.off,
-			    r.u.run.run.frag, r.u.run.run.len);
+			    r.u.run.run.frag, r.u.run.run.len,
+			    r.type == R_EXT);
 			break;
 		case R_LINK:
 			putlink(&o, r.u.str.bytes, r.u.str.len);
@@ -551,6 +603,10 @@ main(int argc, char *argv[])
 		die(BR_BADINPUT, "%s; the dump stream is incomplete (no TS_END)",
 		    rr.err);
 	flushout(&o);
+	if (o.eaomitted > 0)
+		warnmsg("%s: the extended attributes of %lu file%s are left "
+		    "out: the 4.4BSD header layout (-F nfs) has no room for "
+		    "them", o.devname, o.eaomitted, o.eaomitted == 1 ? "" : "s");
 	if (o.errors > 0 || upstream > 0) {
 		warnmsg("%lu unreadable or damaged blocks here, %" PRIu64
 		    " errors reported by the scan; the dump is complete but "

@@ -94,3 +94,52 @@ setup() {
 	run -3 --separate-stderr sh -c "dblkread <'$BATS_TEST_TMPDIR/rec' >/dev/null"
 	[[ "$stderr" == *"inode 5: run at offset 819200 where 393216 was due"* ]]
 }
+
+# The fixtures' extended attributes (README of the fixtures): xattrs
+# holds user.test=testvalue, xattrs2 2297 attributes attrN=valueN,
+# xattrs3 one of about 64 KB.  FreeBSD's user name space is 1.
+ea_expected() {
+	echo "extattr 11 ns=1 test=testvalue"
+	for i in $(seq 1 2297); do
+		echo "extattr 12 ns=1 attr$i=value$i"
+	done
+}
+
+@test "a big-endian UFS2's extended attributes reach little-endian headers in their order" {
+	local f
+	IMG=$(fixture freebsd-ufs2-be.img.gz)
+	for f in le be; do
+		dscan -q "$IMG" | without 10 >"$BATS_TEST_TMPDIR/berec"
+		run -0 sh -c "dblkread -E $f <'$BATS_TEST_TMPDIR/berec' >'$BATS_TEST_TMPDIR/$f'"
+		dumpinfo -a "$BATS_TEST_TMPDIR/$f" | grep '^extattr' >"$BATS_TEST_TMPDIR/ea.$f"
+		grep -v '^extattr 13 ' "$BATS_TEST_TMPDIR/ea.$f" >"$BATS_TEST_TMPDIR/ea12.$f"
+		ea_expected | diff -u - "$BATS_TEST_TMPDIR/ea12.$f"
+		# xattrs3: one attribute, 64,000 bytes of numbered lines
+		run -0 grep -c '^extattr 13 ns=1 big=000000000000000\\012000000000000001\\012' "$BATS_TEST_TMPDIR/ea.$f"
+		[ "$output" = 1 ]
+	done
+	# The same bytes as from the little-endian twin.
+	IMG=$(fixture freebsd-ufs2-le.img.gz)
+	dscan -q "$IMG" | without 10 | dblkread -E le | dumpinfo -a - | grep '^extattr' >"$BATS_TEST_TMPDIR/ea.twin"
+	cmp "$BATS_TEST_TMPDIR/ea.le" "$BATS_TEST_TMPDIR/ea.twin"
+}
+
+@test "-F nfs leaves the extended-attribute area out, with one message" {
+	run -0 --separate-stderr sh -c "dblkread -F nfs <'$BATS_TEST_TMPDIR/rec' >'$BATS_TEST_TMPDIR/nfs'"
+	[ "$stderr" = "dblkread: $IMG: the extended attributes of 3 files are left out: the 4.4BSD header layout (-F nfs) has no room for them" ]
+	run -0 dumpinfo -a "$BATS_TEST_TMPDIR/nfs"
+	# The empty files with attributes announce no data at all.
+	[[ "$output" == *"inode 11 mode=0100644 size=0 "*" extsize=0 count=0"* ]]
+	[[ "$output" == *"inode 12 mode=0100644 size=0 "*" extsize=0 count=0"* ]]
+	[[ "$output" == *"inode 13 mode=0100644 size=0 "*" extsize=0 count=0"* ]]
+	[[ "$output" != *"extattr"* ]]
+	[[ "$output" != *"addr 1"[123]" "* ]]
+	# and restore reads them as the empty files they are
+	restore_into "$BATS_TEST_TMPDIR/nfs" "$BATS_TEST_TMPDIR/out" ./xattrs ./xattrs2 ./xattrs3 ./file1
+	[ ! -s "$BATS_TEST_TMPDIR/out/xattrs2" ] && [ -f "$BATS_TEST_TMPDIR/out/xattrs2" ]
+	[ "$(md5sum <"$BATS_TEST_TMPDIR/out/file1")" = "47900f1caa33014a546d3a9e5b36d9d7  -" ]
+	# The UFS2 layout keeps them, without a word.
+	run -0 --separate-stderr sh -c "dblkread <'$BATS_TEST_TMPDIR/rec' | dumpinfo -a -"
+	[ "$stderr" = "" ]
+	[[ "$output" == *"extattr 11 ns=1 test=testvalue"* ]]
+}

@@ -1,11 +1,13 @@
 /*
  * dumpinfo: an independent reader of dump streams, for the tests.  It
  * decodes every header itself (it shares no code with the writer but
- * the escaping) and prints one line per header, the inode maps, and with
- * -d the entries of every directory on the tape.  Volumes given as
+ * the escaping) and prints one line per header, the inode maps, with -d
+ * the entries of every directory on the tape and with -a the extended
+ * attributes of every file (struct extattr records, read in the byte
+ * order of the headers as restore reads them).  Volumes given as
  * several files are read in order; each must start with TS_TAPE.
  *
- *	dumpinfo [-dm] [-x ino:path] file ...	("-": stdin)
+ *	dumpinfo [-adm] [-x ino:path] file ...	("-": stdin)
  *
  * -x writes the data of inode ino to path as restore would, holes as
  * holes, without the rest of a restore.
@@ -28,7 +30,7 @@
 
 #define TP 1024
 
-static int dflag, mflag;
+static int aflag, dflag, mflag;
 static uint32_t xino;		/* -x: the inode to extract */
 static int xfd = -1;
 static uint64_t xsize;
@@ -38,6 +40,9 @@ static uint64_t abase;		/* file entry number of addr[0] */
 static int be = -1;
 static long long recno;		/* records read, all volumes */
 static int64_t expecttapea;
+static unsigned char *ea;	/* -a: the extended-attribute area */
+static uint32_t easize;		/* its size, c_extsize */
+static uint64_t eafirst;	/* file entry of its first record */
 
 static uint32_t
 g32(const unsigned char *p)
@@ -146,6 +151,40 @@ putdir(uint32_t ino, const unsigned char *d, size_t size)
 	}
 }
 
+/*
+ * -a: one line per extended attribute of inode ino: name space, name
+ * and value (escaped), or where the records stop making sense.
+ */
+static void
+putea(uint32_t ino)
+{
+	char name[4 * 256 + 2], *val;
+	uint32_t loc = 0, len, voff, vlen;
+	unsigned padlen, namlen;
+
+	while (loc + 8 <= easize) {
+		len = g32(ea + loc);
+		namlen = ea[loc + 6];
+		padlen = ea[loc + 5];
+		voff = (7 + namlen + 7) & ~7u;
+		if (len < 8 || len % 8 != 0 || len > easize - loc ||
+		    voff + padlen > len) {
+			printf("extattr %u mangled at %u (length %u)\n", ino,
+			    loc, len);
+			return;
+		}
+		vlen = len - voff - padlen;
+		val = malloc(4 * (size_t)vlen + 2);
+		if (val == NULL)
+			die("out of memory");
+		esc_encode(name, ea + loc + 7, namlen);
+		esc_encode(val, ea + loc + voff, vlen);
+		printf("extattr %u ns=%u %s=%s\n", ino, ea[loc + 4], name, val);
+		free(val);
+		loc += len;
+	}
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -158,8 +197,10 @@ main(int argc, char *argv[])
 	const char *mapname = "";
 	ssize_t n;
 
-	while ((ch = getopt(argc, argv, "dmx:")) != -1) {
-		if (ch == 'd')
+	while ((ch = getopt(argc, argv, "admx:")) != -1) {
+		if (ch == 'a')
+			aflag = 1;
+		else if (ch == 'd')
 			dflag = 1;
 		else if (ch == 'm')
 			mflag = 1;
@@ -216,6 +257,11 @@ main(int argc, char *argv[])
 				} else {
 					while (apos < acount && addr[apos] == 0)
 						apos++;
+					if (aflag && abase + (uint64_t)apos >=
+					    eafirst && (abase + (uint64_t)apos -
+					    eafirst) * TP < easize)
+						memcpy(ea + (abase + (uint64_t)
+						    apos - eafirst) * TP, r, TP);
 					if (xfd >= 0 && ino == xino &&
 					    pwrite(xfd, r, TP, (off_t)(abase +
 					    (uint64_t)apos) * TP) != TP)
@@ -270,6 +316,9 @@ main(int argc, char *argv[])
 				continue;
 			}
 			if (type == 5) {
+				if (aflag && easize > 0)
+					putea(ino);
+				easize = 0;
 				printf("end tapea=%" PRIu64 "\n", g64(r + 912));
 				ended = 1;
 				recno++;
@@ -288,6 +337,8 @@ main(int argc, char *argv[])
 			if (type == 2) {
 				if (dflag && dirlen > 0)
 					putdir(ino, dir, dirlen);
+				if (aflag && easize > 0)
+					putea(ino);
 				ino = g32(r + 20);
 				mode = be ? (uint32_t)r[32] << 8 | r[33] :
 				    (uint32_t)r[33] << 8 | r[32];
@@ -305,6 +356,12 @@ main(int argc, char *argv[])
 				    count);
 				dirlen = 0;
 				dirleft = 0;
+				easize = g32(r + 24) == 60012 ? 0 : g32(r + 104);
+				eafirst = (size + TP - 1) / TP;
+				free(ea);
+				ea = calloc((size_t)easize + TP, 1);
+				if (ea == NULL)
+					die("out of memory");
 				if ((mode & 0170000) == 0040000 &&
 				    size <= 0xfffffff) {
 					dirleft = (int64_t)((size + TP - 1) / TP);
@@ -334,5 +391,6 @@ main(int argc, char *argv[])
 		die("write of -x file");
 	free(map);
 	free(dir);
+	free(ea);
 	return 0;
 }
