@@ -18,7 +18,7 @@ LIBHDR = lib/ask.h lib/bitmap.h lib/bmap.h lib/bytes.h lib/dir.h lib/dumpdates.h
 LIBOBJ = lib/ask.o lib/bmap.o lib/dir.o lib/dumpdates.o lib/esc.o lib/msg.o lib/num.o lib/rec.o \
 	lib/spcl.o lib/ufs.o lib/xio.o
 SCANOBJ = scan/dscan.o scan/filter.o scan/mapdirs.o scan/names.o scan/pass.o \
-	scan/summary.o
+	scan/summary.o scan/tree.o
 BLKOBJ = blkread/dblkread.o
 TAPEOBJ = tapewr/dtapewr.o tapewr/input.o tapewr/ring.o tapewr/volume.o
 DDATEOBJ = ddate/ddate.o

@@ -62,6 +62,8 @@ struct out {
 	int		 tty;
 	unsigned char	*used, *dumped;	/* maps, bit n-1 for inode n */
 	uint64_t	 eanext;	/* offset of the next extattr record */
+	uint64_t	*omit;		/* directory entries to leave out */
+	size_t		 nomit, capomit;
 	unsigned long	 eaomitted;	/* files whose extattrs -F nfs left out */
 };
 
@@ -178,6 +180,49 @@ swapdir(struct out *o, unsigned char *p, size_t len, uint32_t ino)
 				o->errors++;
 				break;
 			}
+		}
+	}
+}
+
+/*
+ * Leave out the entries dscan named (its 'o' records) from the len
+ * bytes of directory at p, offset off in the directory, as the kernel
+ * removes an entry: its space joins the entry before it in its 512-byte
+ * block, or, first in its block, its inode number becomes 0.  Entries
+ * are in the file system's byte order here.
+ */
+static void
+omitentries(struct out *o, unsigned char *p, uint64_t off, uint64_t len,
+    uint32_t ino)
+{
+	size_t i, at, blk, loc, reclen = 0;
+
+	for (i = 0; i < o->nomit; i++) {
+		if (o->omit[i] < off || o->omit[i] >= off + len)
+			continue;
+		at = (size_t)(o->omit[i] - off);
+		blk = at - at % DIRBLKSIZ;
+		if (at == blk) {
+			put32(p + at, 0, o->fsbe);
+			continue;
+		}
+		for (loc = blk; loc < at; loc += reclen) {
+			reclen = get16(p + loc + 4, o->fsbe);
+			if (reclen == 0 || loc + reclen > at)
+				break;
+			if (loc + reclen == at) {
+				put16(p + loc + 4, (uint16_t)(reclen +
+				    get16(p + at + 4, o->fsbe)), o->fsbe);
+				break;
+			}
+		}
+		if (loc >= at || loc + reclen != at) {
+			/* No entry ends there: clear it in place. */
+			warnmsg("%s: directory inode %u: no entry at offset %"
+			    PRIu64 " to leave out; its inode number is "
+			    "cleared", o->devname, ino, o->omit[i]);
+			put32(p + at, 0, o->fsbe);
+			o->errors++;
 		}
 	}
 }
@@ -323,6 +368,8 @@ addrun(struct out *o, uint32_t ino, uint64_t off, int64_t frag, uint64_t len,
 			p = o->ob + o->hdr + (size_t)(1 + o->ndata) * TP_BSIZE;
 			readdata(o, p, (size_t)bytes, frag, off, ino);
 			memset(p + bytes, 0, (size_t)(n * TP_BSIZE - bytes));
+			if (o->curtype == 'd' && !ext && o->nomit > 0)
+				omitentries(o, p, off, bytes, ino);
 			if (o->curtype == 'd' && o->fsbe != o->be && !ext)
 				swapdir(o, p, (size_t)bytes, ino);
 			if (ext && o->fsbe != o->be)
@@ -392,6 +439,7 @@ startinode(struct out *o, const struct rec_inode *ip)
 	if (o->layout == LAYOUT_NFS && ip->extsize > 0)
 		o->eaomitted++;
 	o->eanext = 0;
+	o->nomit = 0;
 	sp->i.file_flags = ip->flags;
 	sp->i.blocks = ip->blocks;
 	sp->i.gen = ip->gen;
@@ -584,6 +632,16 @@ main(int argc, char *argv[])
 			putlink(&o, r.u.str.bytes, r.u.str.len);
 			break;
 		case R_NAME:
+			break;
+		case R_OMIT:
+			if (o.nomit == o.capomit) {
+				o.capomit = o.capomit ? 2 * o.capomit : 16;
+				o.omit = realloc(o.omit, o.capomit *
+				    sizeof(*o.omit));
+				if (o.omit == NULL)
+					die(BR_STARTUP, "out of memory");
+			}
+			o.omit[o.nomit++] = r.u.omit.off;
 			break;
 		case R_END:
 			if (!mapsdone++)

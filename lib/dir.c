@@ -40,8 +40,6 @@ badentry(const struct ufs *fs, const unsigned char *p, size_t room,
 		return "bad record length";
 	if (d->ino == 0)
 		return NULL;
-	if (d->ino >= fs->maxino)
-		return "inode number beyond the last inode";
 	if (d->namlen == 0 || d->namlen > UFS_MAXNAMLEN ||
 	    (size_t)d->namlen + 8 > reclen)
 		return "bad name length";

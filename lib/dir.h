@@ -2,7 +2,9 @@
  * UFS directories: 512-byte blocks of entries (struct direct: u32 inode,
  * u16 record length, u8 type, u8 name length, the name) that never cross
  * a block; 4.2BSD file systems have a u16 name length and no type.
- * Every entry is checked before it is handed on.
+ * Every entry is checked before it is handed on, but for its inode
+ * number: one beyond the last inode is handed on, for the caller to
+ * report and leave out (dscan's tree check does).
  */
 #ifndef DIR_H
 #define DIR_H

@@ -328,6 +328,28 @@ complete(struct recreader *rr)
 	return 0;
 }
 
+/* o INO OFFSET: an entry of the directory to leave out of the dump. */
+static int
+parseomit(struct recreader *rr, char **f, int nf, struct rec *r)
+{
+	if (nf != 3 || pu32(f[1], &r->u.omit.ino) != 0 ||
+	    pu64(f[2], &r->u.omit.off) != 0)
+		return fail(rr, "malformed omit record");
+	if (rr->state != S_INODES || r->u.omit.ino != rr->cur.ino)
+		return fail(rr, "omit record for inode %u outside its inode "
+		    "record", r->u.omit.ino);
+	if (rr->cur.type != 'd' || rr->dataoff != 0)
+		return fail(rr, "inode %u: omit record after its data or not "
+		    "for a directory", rr->cur.ino);
+	if (r->u.omit.off % 4 != 0 || r->u.omit.off >= rr->cur.size ||
+	    r->u.omit.off < rr->omitnext)
+		return fail(rr, "inode %u: omit record for offset %" PRIu64
+		    ": not a place for an entry, or not in ascending order",
+		    rr->cur.ino, r->u.omit.off);
+	rr->omitnext = r->u.omit.off + 4;
+	return 0;
+}
+
 static int
 parserun(struct recreader *rr, char **f, int nf, struct rec *r)
 {
@@ -496,6 +518,7 @@ rec_read(struct recreader *rr, struct rec *r)
 		rr->cur = r->u.i;
 		rr->dataoff = rr->extoff = 0;
 		rr->havelink = 0;
+		rr->omitnext = 0;
 		rr->inodes++;
 		return 1;
 	case 'd':
@@ -506,6 +529,9 @@ rec_read(struct recreader *rr, struct rec *r)
 	case 'n':
 		r->type = f[0][0] == 'l' ? R_LINK : R_NAME;
 		return parsestr(rr, f, nf, r) == 0 ? 1 : -1;
+	case 'o':
+		r->type = R_OMIT;
+		return parseomit(rr, f, nf, r) == 0 ? 1 : -1;
 	}
 	return fail(rr, "unknown record \"%s\"", f[0]);
 }
@@ -592,6 +618,12 @@ rec_put_str(FILE *fp, enum rectype t, uint32_t ino, const unsigned char *s,
 	fprintf(fp, "%c %u", t == R_LINK ? 'l' : 'n', ino);
 	putesc(fp, NULL, s, n);
 	fputc('\n', fp);
+}
+
+void
+rec_put_omit(FILE *fp, uint32_t ino, uint64_t off)
+{
+	fprintf(fp, "o %u %" PRIu64 "\n", ino, off);
 }
 
 void

@@ -21,7 +21,7 @@
 
 enum rectype {
 	R_HEADER, R_USED, R_DUMPED, R_INODE, R_DATA, R_EXT, R_LINK, R_NAME,
-	R_END
+	R_OMIT, R_END
 };
 
 struct rec_time {
@@ -80,6 +80,10 @@ struct rec {
 			unsigned char	bytes[REC_PATHMAX];
 		}			str;	/* R_LINK, R_NAME */
 		struct {
+			uint32_t	ino;
+			uint64_t	off;
+		}			omit;	/* R_OMIT */
+		struct {
 			uint64_t	inodes, errors;
 		}			end;	/* R_END */
 	} u;
@@ -101,6 +105,7 @@ struct recreader {
 	struct rec_inode cur;
 	uint64_t	 dataoff, extoff;
 	int		 havelink;
+	uint64_t	 omitnext;	/* the lowest offset an 'o' may give */
 };
 
 void	rec_reader_init(struct recreader *rr, FILE *fp, const char *name);
@@ -114,6 +119,7 @@ void	rec_put_run(FILE *fp, enum rectype t, uint32_t ino,
 	    const struct run *r);
 void	rec_put_str(FILE *fp, enum rectype t, uint32_t ino,
 	    const unsigned char *s, size_t n);
+void	rec_put_omit(FILE *fp, uint32_t ino, uint64_t off);
 void	rec_put_end(FILE *fp, uint64_t inodes, uint64_t errors);
 uint16_t rec_typebits(char type);
 

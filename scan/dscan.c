@@ -103,6 +103,7 @@ finish(struct scan *s, struct names *nm, const char *special,
     const char *ddpath, int what)
 {
 	if (what == 's') {
+		scan_checktree(s);
 		if (scan_summary(s, nm, stdout, special, ddpath) != 0) {
 			warnmsg("writing the summary:");
 			return DS_OUTPUT;
@@ -111,6 +112,7 @@ finish(struct scan *s, struct names *nm, const char *special,
 	}
 	if (s->filter != NULL)
 		filter_apply(s, nm);
+	scan_checktree(s);
 	scan_note(s, "estimated %llu tape blocks (%llu inodes).",
 	    (unsigned long long)(s->estimate + scan_overhead(s)),
 	    (unsigned long long)s->ninodes);
@@ -241,5 +243,6 @@ main(int argc, char *argv[])
 		s.names = nm;
 	rc = finish(&s, nm, argv[0], ddpath, summary ? 's' : sflag ? 'S' : 0);
 	names_free(nm);
+	scan_freetree(&s);
 	return rc;
 }

@@ -20,6 +20,7 @@
 
 struct filter;
 struct names;
+struct tree;
 
 struct scan {
 	struct ufs	 fs;
@@ -47,6 +48,7 @@ struct scan {
 	unsigned char	*indbuf;	/* indirect blocks, one per level */
 	struct filter	*filter;	/* -w, or NULL */
 	struct names	*names;		/* -p: paths in the stream */
+	struct tree	*tree;		/* entries the tree check left out */
 	FILE		*out;
 };
 
@@ -77,6 +79,11 @@ void	filter_paths(struct scan *s, const struct names *nm);
 int	filter_keeps(const struct scan *s, const struct names *nm,
 	    const struct dinode *dp);
 void	filter_apply(struct scan *s, const struct names *nm);
+
+void	scan_checktree(struct scan *s);
+void	scan_omitted(const struct scan *s, uint32_t dir,
+	    void (*fn)(void *, uint32_t, uint64_t), void *arg);
+void	scan_freetree(struct scan *s);
 
 int	scan_summary(struct scan *s, struct names *nm, FILE *out,
 	    const char *special, const char *ddpath);

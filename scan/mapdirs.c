@@ -29,8 +29,8 @@ searchent(void *arg, const struct dent *d)
 	struct search *x = arg;
 	struct scan *s = x->s;
 
-	if (dir_isdot(d))
-		return 0;
+	if (dir_isdot(d) || d->ino >= s->fs.maxino)
+		return 0;	/* the tree check reports a bad number */
 	if (x->nodump) {
 		/* Below a nodump directory nothing is dumped, and its
 		 * subdirectories become nodump directories too. */

@@ -278,6 +278,21 @@ putname(void *arg, const char *path, size_t len)
 	    len);
 }
 
+struct omitout {
+	FILE		*out;
+	uint64_t	 size;
+};
+
+/* A directory that shrank since the tree check has no such entry. */
+static void
+putomit(void *arg, uint32_t dir, uint64_t off)
+{
+	struct omitout *oo = arg;
+
+	if (off < oo->size)
+		rec_put_omit(oo->out, dir, off);
+}
+
 static void
 settime(struct rec_time *t, int64_t sec, int32_t nsec)
 {
@@ -306,6 +321,7 @@ emitino(struct scan *s, uint32_t ino, int wantdir)
 	const unsigned char *raw;
 	struct rec_inode ri;
 	struct nameout no;
+	struct omitout oo;
 	struct runout ro;
 	struct dinode di;
 	const char *why;
@@ -382,6 +398,11 @@ emitino(struct scan *s, uint32_t ino, int wantdir)
 		no.out = s->out;
 		no.ino = ino;
 		names_each(s, s->names, ino, putname, &no);
+	}
+	if (isdir) {
+		oo.out = s->out;
+		oo.size = di.size;
+		scan_omitted(s, ino, putomit, &oo);
 	}
 
 	/* Check every entry of a directory: restore skips mangled ones

@@ -43,6 +43,9 @@ put(FILE *fp, const struct rec *r)
 		rec_put_str(fp, r->type, r->u.str.ino, r->u.str.bytes,
 		    r->u.str.len);
 		break;
+	case R_OMIT:
+		rec_put_omit(fp, r->u.omit.ino, r->u.omit.off);
+		break;
 	case R_END:
 		rec_put_end(fp, r->u.end.inodes, r->u.end.errors);
 		break;
@@ -111,6 +114,9 @@ same(const struct rec *a, const struct rec *b)
 		return a->u.str.ino == b->u.str.ino &&
 		    a->u.str.len == b->u.str.len &&
 		    memcmp(a->u.str.bytes, b->u.str.bytes, a->u.str.len) == 0;
+	case R_OMIT:
+		return a->u.omit.ino == b->u.omit.ino &&
+		    a->u.omit.off == b->u.omit.off;
 	case R_END:
 		return a->u.end.inodes == b->u.end.inodes &&
 		    a->u.end.errors == b->u.end.errors;

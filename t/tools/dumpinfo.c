@@ -192,7 +192,7 @@ main(int argc, char *argv[])
 	int ch, fd, ended = 0, vol = 0, i;
 	uint32_t type, ino = 0, mode = 0, count;
 	int64_t due = 0, mapleft = 0, dirleft = 0;
-	size_t mapbytes = 0, maplen = 0, dirlen = 0, dircap = 0;
+	size_t mapbytes = 0, maplen = 0, dirlen = 0, dircap = 0, dirsize = 0;
 	uint64_t size;
 	const char *mapname = "";
 	ssize_t n;
@@ -336,7 +336,8 @@ main(int argc, char *argv[])
 			apos = 0;
 			if (type == 2) {
 				if (dflag && dirlen > 0)
-					putdir(ino, dir, dirlen);
+					putdir(ino, dir, dirlen < dirsize ?
+					    dirlen : dirsize);
 				if (aflag && easize > 0)
 					putea(ino);
 				ino = g32(r + 20);
@@ -356,6 +357,7 @@ main(int argc, char *argv[])
 				    count);
 				dirlen = 0;
 				dirleft = 0;
+				dirsize = (size_t)size;
 				easize = g32(r + 24) == 60012 ? 0 : g32(r + 104);
 				eafirst = (size + TP - 1) / TP;
 				free(ea);
@@ -384,7 +386,7 @@ main(int argc, char *argv[])
 		close(fd);
 	}
 	if (dflag && dirlen > 0)
-		putdir(ino, dir, dirlen);
+		putdir(ino, dir, dirlen < dirsize ? dirlen : dirsize);
 	if (!ended)
 		die("no TS_END");
 	if (xfd >= 0 && (ftruncate(xfd, (off_t)xsize) != 0 || close(xfd) != 0))

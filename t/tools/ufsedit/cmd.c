@@ -431,6 +431,53 @@ c_link(struct ed *ed, char **av)
 	return addlink(ed, from.ino, 1);
 }
 
+/*
+ * Damage, for the tests of damaged trees: an entry NEWPATH naming what
+ * TARGET names (a directory too, the root too), or with TARGET "#N"
+ * inode N as it is, in use or not, in range or not.  No link count
+ * changes, nothing is checked: fsck would object, as it should.
+ */
+static int
+c_badlink(struct ed *ed, char **av)
+{
+	struct nd from, to;
+	struct inode ip;
+	uint64_t n;
+	int type = 0;
+
+	if (av[1][0] == '#') {
+		if (number(ed, av[1] + 1, 10, UINT32_MAX, &n, "inode") != 0)
+			return -1;
+		from.ino = (uint32_t)n;
+		if (n >= UFS_ROOTINO && n < ed->fs.maxino &&
+		    ino_get(ed, from.ino, &ip) == 0 && ip.d.mode != 0)
+			type = dtype(ip.d.mode);
+		ed->err[0] = '\0';
+	} else {
+		if (existing(ed, av[1], &from, &ip) != 0)
+			return -1;
+		type = dtype(ip.d.mode);
+	}
+	if (lookup(ed, av[2], &to) != 0)
+		return -1;
+	if (to.len == 0 || to.ino != 0)
+		return fail(ed, "%s: file exists", av[2]);
+	return ed_dir_enter(ed, to.dir, to.name, to.len, from.ino, type);
+}
+
+/* Damage: take the entry PATH out, a directory's too, counts as they are. */
+static int
+c_badunlink(struct ed *ed, char **av)
+{
+	struct nd nd;
+
+	if (lookup(ed, av[1], &nd) != 0)
+		return -1;
+	if (nd.ino == 0 || nd.len == 0)
+		return fail(ed, "no such file or directory");
+	return ed_dir_remove(ed, nd.dir, nd.name, nd.len);
+}
+
 /* Is directory d the directory anc or below it? */
 static int
 below(struct ed *ed, uint32_t d, uint32_t anc, int *yes)
@@ -663,6 +710,8 @@ c_chflags(struct ed *ed, char **av)
 }
 
 static const struct cmd cmds[] = {
+	{ "badlink",	2, "TARGET|#INODE NEWPATH",	c_badlink },
+	{ "badunlink",	1, "PATH",			c_badunlink },
 	{ "chflags",	2, "HEXFLAGS PATH",		c_chflags },
 	{ "chmod",	2, "OCTALMODE PATH",		c_chmod },
 	{ "chown",	3, "UID GID PATH",		c_chown },

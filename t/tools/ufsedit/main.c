@@ -23,6 +23,11 @@
  *	chmod OCTALMODE PATH, chown UID GID PATH
  *	utimes PATH ATIME MTIME	seconds[.fraction]
  *	chflags HEXFLAGS PATH
+ *	badlink TARGET|#INODE NEWPATH	damage: an entry naming TARGET (a
+ *				directory or the root too) or inode number
+ *				INODE as it is, no link count changed
+ *	badunlink PATH		damage: the entry PATH taken out, even of a
+ *				directory, no link count changed
  *
  * Every change stamps ctime, and mtime where POSIX says so, with the
  * clock: -t seconds, or the time of day.  New inodes are owned by uid 0
