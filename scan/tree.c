@@ -169,7 +169,7 @@ fault(struct tree *t, enum fault f, uint32_t dir, uint64_t off,
 		break;
 	case F_UNUSED:
 		snprintf(why, sizeof(why), "names inode %u, which is not in "
-		    "use", ino);
+		    "use (free, or left out as damaged)", ino);
 		break;
 	case F_ROOT:
 		snprintf(why, sizeof(why), "names the root directory");

@@ -125,7 +125,7 @@ restored_ok() {
 badlink #99999 other/far"
 		dumped
 		[ "$ST" = "2 2" ]
-		[[ "$ERR" == *": entry at offset "*": names inode $((maxino - 1)), which is not in use; left out of the dump (/other/ghost)"* ]]
+		[[ "$ERR" == *": entry at offset "*": names inode $((maxino - 1)), which is not in use (free, or left out as damaged); left out of the dump (/other/ghost)"* ]]
 		[[ "$ERR" == *": entry at offset "*": inode number beyond the last inode (99999; the last is $((maxino - 1))); left out of the dump (/other/far)"* ]]
 		restored_ok
 	done
