@@ -351,12 +351,14 @@ judge(struct tree *t, struct reading *r, const unsigned char *reached)
 		if (!bm_isset(s->dirs, ino) || bm_isset(reached, ino))
 			continue;
 		warnmsg("%s: directory inode %u: no path from the root reaches "
-		    "it (its names are in directories that loop or have no "
-		    "name); restore cannot put it or what is below it back",
+		    "it (no entry names it, or only entries in directories "
+		    "not reached either); restore cannot put it or what is "
+		    "below it back",
 		    s->fs.dev, (unsigned)ino);
 		s->errors++;
 	}
-	qsort(t->o, t->no, sizeof(*t->o), byplace);
+	if (t->no > 1)
+		qsort(t->o, t->no, sizeof(*t->o), byplace);
 }
 
 /*
