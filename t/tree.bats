@@ -56,7 +56,7 @@ dumped() {
 # fsdesc lines these extended regular expressions match.
 restored_ok() {
 	local lskip=${1:-'^$'} dskip=${2:-'^$'}
-	restore -tf "$T/dump" 2>/dev/null | awk 'NR > 4 { print $2 }' | sort >"$T/listed"
+	restore -tf "$T/dump" 2>/dev/null | head -n 100000 | awk 'NR > 4 { print $2 }' | sort >"$T/listed"
 	(cd "$BATS_FILE_TMPDIR/tree" && find . | sort) | grep -Ev "$lskip" >"$T/want.list"
 	diff -u "$T/want.list" "$T/listed"
 	rm -rf "$T/out"
