@@ -213,9 +213,10 @@ readent(void *arg, const struct dent *d)
 	struct edge *e;
 	enum fault f;
 
-	if (dir_isdot(d))
+	/* Inode 1 (WINO) is what whiteout entries name; restore knows. */
+	if (dir_isdot(d) || d->ino == UFS_WINO)
 		return 0;
-	if (d->ino >= s->fs.maxino || d->ino < UFS_ROOTINO)
+	if (d->ino >= s->fs.maxino)
 		f = F_RANGE;
 	else if (d->ino == UFS_ROOTINO)
 		f = F_ROOT;
