@@ -19,6 +19,8 @@ setup_file() {
 	for v in 1 2; do
 		BATS_TEST_TMPDIR=$BATS_FILE_TMPDIR mkimage "$src" \
 		    "$BATS_FILE_TMPDIR/ufs$v.img" "$v" 4096 512
+		BATS_TEST_TMPDIR=$BATS_FILE_TMPDIR mkimage "$src" \
+		    "$BATS_FILE_TMPDIR/ufs${v}be.img" "$v" 4096 512 -B be
 	done
 }
 
@@ -157,5 +159,21 @@ badlink #99999 other/far"
 		restored_ok
 		run -2 --separate-stderr dscan -s "$T/img"
 		[ "$(grep -c 'left out of the dump' <<<"$stderr")" = 4 ]
+	done
+}
+
+@test "big-endian images: entries left out in the file system's order, restored exactly" {
+	local v
+	for v in 1be 2be; do
+		damage "$v" "badlink deep deep/d00/up
+badlink - other/root
+badlink #99999 other/far"
+		dumped
+		[ "$ST" = "2 2" ]
+		[ "$(grep -c 'left out of the dump' <<<"$ERR")" = 3 ]
+		run -0 dumpinfo -d "$T/dump"
+		[[ "$output" == *" g"* ]]
+		[[ "$output" != *" up"* && "$output" != *" root"* && "$output" != *" far"* ]]
+		restored_ok
 	done
 }
