@@ -5,10 +5,10 @@
  * name for the root but "." and "..".  Every dumped directory is read
  * once, its entries naming directories kept as edges; a walk from the
  * root, breadth first, takes the first edge that reaches a directory as
- * its place in the tree.  Every other entry at fault is reported, by
- * inode and path, and left out of the dump (the 'o' records of
- * dscan(5)); each fault is an error, so the dump ends "complete but not
- * faithful".
+ * its place in the tree, preferring the one its ".." agrees with.
+ * Every other entry at fault is reported, by inode and path, and left
+ * out of the dump (the 'o' records of dscan(5)); each fault is an
+ * error, so the dump ends "complete but not faithful".
  *
  * Memory goes by the entries that name directories (24 bytes and the
  * name each) and by the faults; the other entries are only looked at.
@@ -41,6 +41,10 @@ struct omit {
 	uint64_t	off;
 };
 
+struct dotdot {
+	uint32_t	dir, parent;	/* what the ".." of dir names */
+};
+
 struct tree {
 	struct scan	*s;
 	struct edge	*e;
@@ -51,6 +55,8 @@ struct tree {
 	size_t		 nbychild;
 	struct omit	*o;
 	size_t		 no, capo;
+	struct dotdot	*dd;		/* in directory order */
+	size_t		 ndd, capdd;
 	uint32_t	 dir;		/* the directory being read */
 };
 
@@ -213,8 +219,17 @@ readent(void *arg, const struct dent *d)
 	struct edge *e;
 	enum fault f;
 
+	if (dir_isdot(d)) {
+		if (d->namlen == 2) {
+			t->dd = grow(t->dd, &t->capdd, t->ndd + 1,
+			    sizeof(*t->dd));
+			t->dd[t->ndd].dir = t->dir;
+			t->dd[t->ndd++].parent = d->ino;
+		}
+		return 0;
+	}
 	/* Inode 1 (WINO) is what whiteout entries name; restore knows. */
-	if (dir_isdot(d) || d->ino == UFS_WINO)
+	if (d->ino == UFS_WINO)
 		return 0;
 	if (d->ino >= s->fs.maxino)
 		f = F_RANGE;
@@ -283,16 +298,38 @@ edgesof(const struct tree *t, uint32_t dir, size_t *from, size_t *to)
 		(*to)++;
 }
 
+/* What the ".." of directory dir names, or 0 if it was not read. */
+static uint32_t
+dotdotof(const struct tree *t, uint32_t dir)
+{
+	size_t lo = 0, hi = t->ndd, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (t->dd[mid].dir < dir)
+			lo = mid + 1;
+		else if (t->dd[mid].dir > dir)
+			hi = mid;
+		else
+			return t->dd[mid].parent;
+	}
+	return 0;
+}
+
 /*
- * Breadth first from the root: the first edge to reach a directory is
- * its place.  Returns the map of the directories reached.
+ * Breadth first from the root, twice: first along the entries that the
+ * ".." of the directory they name agrees with, the tree as the kernel
+ * keeps it; then along any entry, for directories whose ".." is
+ * damaged.  The first edge to reach a directory is its place.  Returns
+ * the map of the directories reached.
  */
 static unsigned char *
 walk(struct tree *t)
 {
-	uint32_t maxino = t->s->fs.maxino, *queue, head = 0, tail = 0;
+	uint32_t maxino = t->s->fs.maxino, *queue, head, tail = 0;
 	unsigned char *reached = bm_new(maxino);
 	size_t from, to, i;
+	int pass;
 
 	queue = malloc((t->ne + 1) * sizeof(*queue));
 	t->bychild = malloc((t->ne + 1) * sizeof(*t->bychild));
@@ -300,15 +337,19 @@ walk(struct tree *t)
 		die(DS_STARTUP, "out of memory for the directory tree");
 	bm_set(reached, UFS_ROOTINO);
 	queue[tail++] = UFS_ROOTINO;
-	while (head < tail) {
-		edgesof(t, queue[head++], &from, &to);
-		for (i = from; i < to; i++) {
-			if (bm_isset(reached, t->e[i].child))
-				continue;
-			bm_set(reached, t->e[i].child);
-			t->e[i].tree = 1;
-			t->bychild[t->nbychild++] = &t->e[i];
-			queue[tail++] = t->e[i].child;
+	for (pass = 0; pass < 2; pass++) {
+		for (head = 0; head < tail; head++) {
+			edgesof(t, queue[head], &from, &to);
+			for (i = from; i < to; i++) {
+				if (bm_isset(reached, t->e[i].child) ||
+				    (pass == 0 && dotdotof(t, t->e[i].child) !=
+				    t->e[i].parent))
+					continue;
+				bm_set(reached, t->e[i].child);
+				t->e[i].tree = 1;
+				t->bychild[t->nbychild++] = &t->e[i];
+				queue[tail++] = t->e[i].child;
+			}
 		}
 	}
 	free(queue);
@@ -387,6 +428,8 @@ scan_checktree(struct scan *s)
 	free(t->e);
 	free(t->arena);
 	free(t->bychild);
+	free(t->dd);
+	t->dd = NULL;
 	t->e = NULL;
 	t->arena = NULL;
 	t->bychild = NULL;

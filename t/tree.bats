@@ -177,3 +177,17 @@ badlink #99999 other/far"
 		restored_ok
 	done
 }
+
+@test "a second name met first in the walk: the name the directory's .. agrees with stays" {
+	local v d00 other
+	for v in 1 2; do
+		damage "$v" "badlink deep/d00 other/x"
+		d00=$(dscan -qp "$T/img" 2>/dev/null | awk '$1 == "n" && $3 == "/deep/d00" { print $2 }')
+		other=$(dscan -qp "$T/img" 2>/dev/null | awk '$1 == "n" && $3 == "/other" { print $2 }')
+		dumped
+		[ "$ST" = "2 2" ]
+		# other comes before deep in the root, but d00's ".." names deep.
+		[[ "$ERR" == *"dscan: $T/img: directory inode $other: entry at offset "*": names directory inode $d00, already at /deep/d00: a second name for a directory; left out of the dump (/other/x)"* ]]
+		restored_ok
+	done
+}
