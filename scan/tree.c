@@ -80,6 +80,8 @@ keepname(struct tree *t, const struct dent *d)
 {
 	uint32_t at;
 
+	if (t->alen + 1 + d->namlen > UINT32_MAX)
+		die(DS_STARTUP, "more directory names than dscan can check");
 	t->arena = grow(t->arena, &t->acap, t->alen + 1 + d->namlen, 1);
 	at = (uint32_t)t->alen;
 	t->arena[t->alen++] = (unsigned char)d->namlen;
