@@ -6,6 +6,7 @@
  * the output buffer, one read per run and header.
  */
 #include <sys/types.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <signal.h>
@@ -541,6 +542,28 @@ hostbe(void)
 	return *(const unsigned char *)&one == 0;
 }
 
+/*
+ * No byte at all on stdin: nothing to do and nothing written.  From a
+ * pipe that means the stage before failed to start and has said why, so
+ * say nothing more; from a file, say it.
+ */
+static int
+emptyinput(void)
+{
+	struct stat sb;
+	int c;
+
+	if ((c = getc(stdin)) != EOF) {
+		ungetc(c, stdin);
+		return 0;
+	}
+	if (ferror(stdin))
+		return 0;	/* the reader reports it */
+	if (fstat(STDIN_FILENO, &sb) != 0 || !S_ISFIFO(sb.st_mode))
+		warnmsg("stdin: empty: no record stream; nothing written");
+	return 1;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -594,6 +617,8 @@ main(int argc, char *argv[])
 		usage();
 
 	o.tty = ask_open();
+	if (emptyinput())
+		return BR_STARTUP;
 	rec_reader_init(&rr, stdin, "stdin");
 	while ((n = rec_read(&rr, &r)) > 0) {
 		switch (r.type) {

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "msg.h"
 
@@ -19,17 +20,34 @@ setprogname_(const char *argv0)
 	progname = p != NULL ? p + 1 : argv0;
 }
 
+/*
+ * The whole line goes out in one write(2), so that the messages of the
+ * stages of a pipeline, sharing one stderr, never mix within a line.
+ */
 static void
 vmsg(const char *fmt, va_list ap)
 {
+	char line[2048];
 	int saved = errno;
-	size_t n = strlen(fmt);
+	size_t n = strlen(fmt), len;
+	int k;
 
-	fprintf(stderr, "%s: ", progname);
-	vfprintf(stderr, fmt, ap);
-	if (n > 0 && fmt[n - 1] == ':')
-		fprintf(stderr, " %s", strerror(saved));
-	fputc('\n', stderr);
+	k = snprintf(line, sizeof(line), "%s: ", progname);
+	len = k > 0 ? (size_t)k : 0;
+	k = vsnprintf(line + len, sizeof(line) - len, fmt, ap);
+	len += k > 0 ? (size_t)k : 0;
+	if (len < sizeof(line) && n > 0 && fmt[n - 1] == ':') {
+		k = snprintf(line + len, sizeof(line) - len, " %s",
+		    strerror(saved));
+		len += k > 0 ? (size_t)k : 0;
+	}
+	if (len > sizeof(line) - 2)
+		len = sizeof(line) - 2;	/* cut, but still one line */
+	line[len++] = '\n';
+	fflush(stderr);
+	if (write(STDERR_FILENO, line, len) < 0) {
+		/* stderr is gone: nowhere left to say so */
+	}
 	errno = saved;
 }
 

@@ -4,6 +4,7 @@
  * volumes as it takes.
  */
 #include <sys/types.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -561,6 +562,28 @@ tapelength(int64_t feet, int64_t bpi, int cartridge, size_t bs)
 	return tsize / tenths;
 }
 
+/*
+ * Waits for the first record of the stream and carries it, before the
+ * output is opened: a stream that never starts (the stages before failed
+ * and said why) leaves an existing file or tape as it was.
+ */
+static void
+firstrecord(struct tw *t)
+{
+	struct stat sb;
+
+	if (more(t) > 0)
+		return;
+	if (stopsig)
+		exit(TW_ABORT);
+	if (t->in.records == 0 && t->in.len == 0) {
+		if (fstat(STDIN_FILENO, &sb) != 0 || !S_ISFIFO(sb.st_mode))
+			warnmsg("stdin: empty: no dump stream; nothing written");
+		exit(TW_STARTUP);
+	}
+	die(TW_STARTUP, "stdin: %s; nothing written", t->in.err);
+}
+
 static void
 setup(struct tw *t)
 {
@@ -593,6 +616,7 @@ setup(struct tw *t)
 	sigaction(SIGHUP, &sa, NULL);
 	t->ckfd = -1;
 	t->volume = 1;
+	firstrecord(t);
 	if (vol_open(t) != 0)
 		exit(TW_STARTUP);
 	/* A copy of each volume, for a rewrite, when someone can ask for it. */
