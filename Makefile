@@ -15,7 +15,7 @@ AR = ar
 
 LIBHDR = lib/ask.h lib/bitmap.h lib/bmap.h lib/bytes.h lib/dir.h lib/dumpdates.h lib/esc.h \
 	lib/msg.h lib/num.h lib/rec.h lib/spcl.h lib/str.h lib/ufs.h lib/xio.h
-LIBOBJ = lib/ask.o lib/bmap.o lib/dir.o lib/dumpdates.o lib/esc.o lib/msg.o lib/num.o lib/rec.o \
+LIBOBJ = lib/ask.o lib/bmap.o lib/dir.o lib/ddupdate.o lib/dumpdates.o lib/esc.o lib/msg.o lib/num.o lib/rec.o \
 	lib/spcl.o lib/ufs.o lib/xio.o
 SCANOBJ = scan/dscan.o scan/filter.o scan/mapdirs.o scan/names.o scan/pass.o \
 	scan/summary.o scan/tree.o

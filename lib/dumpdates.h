@@ -3,8 +3,8 @@
  * when.  The reader takes the layout of every BSD dump and of Linux dump
  * (blank-padded columns, a level written as %c or %d, a ctime(3) date
  * with or without a trailing +HHMM offset); the writer uses the classic
- * "%-16s %d %s" that all of them read.  Updates are atomic and locked:
- * see dd_update().
+ * "%-16s %d %s" that all of them read.  Updates are locked and leave the
+ * old entry or the new one whatever stops them: see ddupdate.c.
  */
 #ifndef DUMPDATES_H
 #define DUMPDATES_H
@@ -46,5 +46,6 @@ const struct ddent *dd_lookup(const struct dumpdates *dd, const char *name,
 	    int level);
 int	dd_set(struct dumpdates *dd, const char *name, int level, time_t date);
 int	dd_update(const char *path, const char *name, int level, time_t date);
+int	dd_lockread(int fd);
 
 #endif
