@@ -159,12 +159,11 @@ files() {
 	[ "$output" = "1795240800 Sat Nov 21 01:00:00 2026" ]
 }
 
-@test "an update creates a missing file with mode 0644 and leaves only the lock file" {
+@test "an update creates a missing file with mode 0644 and leaves no other file" {
 	(umask 077 && "$DDATE" -D "$D" -u -l 0 -t 1795240800 /dev/ada0p2)
 	[ "$(cat "$D")" = "/dev/ada0p2      0 Sat Nov 21 06:00:00 2026" ]
 	[ "$(stat -c %a "$D")" = 644 ]
-	[ "$(files)" = "dumpdates
-dumpdates.lock" ]
+	[ "$(files)" = "dumpdates" ]
 }
 
 @test "an update keeps the mode of the file" {
@@ -185,8 +184,7 @@ dumpdates.lock" ]
 /dev/a           1 Sun Nov 22 06:00:00 2026" ]
 	[ "$(files)" = "dumpdates
 var" ]
-	[ "$(cd "$W/var" && ls -A)" = "dd
-dd.lock" ]
+	[ "$(cd "$W/var" && ls -A)" = "dd" ]
 }
 
 @test "a malformed line is reported with the file and line number, exit 2" {
@@ -230,14 +228,13 @@ dd.lock" ]
 	[ "$stderr" = "ddate: $D: line 2: date \"Sat Nov 21 06:00\" is not a ctime(3) date from 1970 to 9999" ]
 	cmp "$D" "$W/before"
 	[ "$(files)" = "before
-dumpdates
-dumpdates.lock" ]
+dumpdates" ]
 }
 
-@test "an update that cannot create its lock file fails with status 3" {
+@test "an update that cannot create the file fails with status 3" {
 	run -3 --separate-stderr "$DDATE" -D "$W/no/dd" -u -l 1 \
 	    -t 1795327200 /dev/a
-	[ "$stderr" = "ddate: $W/no/dd.lock: No such file or directory" ]
+	[ "$stderr" = "ddate: $W/no/dd: No such file or directory" ]
 }
 
 @test "30 updates at the same moment all get their lines" {
@@ -258,8 +255,7 @@ dumpdates.lock" ]
 	done | sort)
 	[ "$(tail -n +2 "$D" | sort)" = "$want" ]
 	[ "$(wc -l <"$D")" = 31 ]
-	[ "$(files)" = "dumpdates
-dumpdates.lock" ]
+	[ "$(files)" = "dumpdates" ]
 }
 
 @test "an update killed at any instant leaves the old or the new file, whole" {
@@ -290,10 +286,8 @@ dumpdates.lock" ]
 		fi
 		case "$(files)" in
 		"dumpdates
-dumpdates.lock
 old
 x" | "dumpdates
-dumpdates.lock
 dumpdates.tmp
 old
 x") ;;
@@ -303,7 +297,6 @@ x") ;;
 	echo "$nold kept the old file, $nnew got the new one" >&2
 	run -0 "$DDATE" -D "$D" -u -l 2 -t 1795240800 /dev/d1
 	[ "$(files)" = "dumpdates
-dumpdates.lock
 old
 x" ]
 }
@@ -423,4 +416,131 @@ ddate: $W/fstab: line 2: no mount point; skipped" ]
 	run -1 --separate-stderr "$DDATE" -D "$D" -u -l 1 -t 5 ''
 	[ "$stderr" = "ddate: : the name must be 1 to 1024 bytes without blanks or newlines" ]
 	[ "$(files)" = "" ]
+}
+
+# The operator's setup of the BSDs: a dumpdates file of group "operator"
+# (here gid 4242), mode 0664, in a directory only root can write, and a
+# user of that group (uid 4343) who runs the update.  setpriv(1) is
+# util-linux; the directory is made outside bats' own 0700 scratch space
+# so that the user can reach it.
+operator_setup() {
+	command -v setpriv >/dev/null || skip "setpriv (util-linux) is not installed"
+	[ "$(id -u)" = 0 ] || skip "needs root to take another uid"
+	OPDIR=$(mktemp -d "${TMPDIR:-/tmp}/ddate-op.XXXXXX")
+	chmod 755 "$OPDIR"
+	OD="$OPDIR/dumpdates"
+}
+
+teardown() {
+	[ -z "${OPDIR:-}" ] || rm -rf "$OPDIR"
+}
+
+# as_operator COMMAND...: COMMAND as uid 4343 with group 4242 only.
+as_operator() {
+	setpriv --reuid=4343 --regid=4343 --groups=4242 "$@"
+}
+
+# entries FILE: its lines with blanks squeezed, sorted, duplicates gone.
+entries() {
+	tr -s ' \t' '  ' <"$1" | sed 's/ $//' | sort -u
+}
+
+@test "a group member updates a file in a directory it cannot write: in place, owner and mode kept" {
+	operator_setup
+	printf '%s\n' '/dev/a 0 Sun Nov 1 06:00:00 2026' \
+	    '/dev/b           1 Sat Nov 21 07:00:00 2026' >"$OD"
+	chown 0:4242 "$OD"
+	chmod 664 "$OD"
+	ino=$(stat -c %i "$OD")
+	# A new level: appended.
+	run -0 --separate-stderr as_operator "$DDATE" -D "$OD" -u -l 1 -t 1795327200 /dev/a
+	[ "$stderr" = "" ]
+	[ "$(cat "$OD")" = "/dev/a 0 Sun Nov 1 06:00:00 2026
+/dev/b           1 Sat Nov 21 07:00:00 2026
+/dev/a           1 Sun Nov 22 06:00:00 2026" ]
+	# The same level again: its line overwritten, the same length.
+	run -0 as_operator "$DDATE" -D "$OD" -u -l 1 -t 1795413600 /dev/b
+	[ "$(sed -n 2p "$OD")" = "/dev/b           1 Mon Nov 23 06:00:00 2026" ]
+	# A line too short for the new one (a date without the blank before
+	# a one-digit day): a new line, and the newer date wins.
+	run -0 as_operator "$DDATE" -D "$OD" -u -l 0 -t 1795413600 /dev/a
+	[ "$(wc -l <"$OD")" = 4 ]
+	run -0 "$DDATE" -D "$OD" -l 1 /dev/a
+	[ "$output" = "1795413600 Mon Nov 23 06:00:00 2026" ]
+	[ "$(stat -c '%i %u %g %a' "$OD")" = "$ino 0 4242 664" ]
+	[ "$(cd "$OPDIR" && ls -A)" = "dumpdates" ]
+	# Without the group the file cannot be written: status 3, untouched.
+	cp "$OD" "$OPDIR/../before.$$"
+	run -3 --separate-stderr setpriv --reuid=4343 --regid=4343 --clear-groups \
+	    "$DDATE" -D "$OD" -u -l 2 -t 1795413600 /dev/a
+	[ "$stderr" = "ddate: $OD: Permission denied" ]
+	cmp "$OD" "$OPDIR/../before.$$"
+	rm -f "$OPDIR/../before.$$"
+}
+
+@test "an update in place never writes across a page: the last line is stretched to the boundary" {
+	operator_setup
+	local size
+	# 113 lines end 23 bytes before the first page boundary; the new
+	# line takes 44.
+	seq 1 113 | sed 's|.*|/dev/d& 0 Sat Nov 21 06:00:00 2026|' >"$OD"
+	size=$(stat -c %s "$OD")
+	[ "$size" = 4073 ]
+	chown 0:4242 "$OD"
+	chmod 664 "$OD"
+	run -0 as_operator "$DDATE" -D "$OD" -u -l 1 -t 1795327200 /dev/new
+	[ "$(stat -c %s "$OD")" = $((4096 + 44)) ]
+	[ "$(tail -c 44 "$OD")" = "/dev/new         1 Sun Nov 22 06:00:00 2026" ]
+	[ "$(head -c 4096 "$OD" | tail -n 1)" = "/dev/d113 0 Sat Nov 21 06:00:00 2026$(printf '%23s' '')" ]
+	run -0 "$DDATE" -D "$OD" -l 1 /dev/d113
+	[ "$output" = "1795240800 Sat Nov 21 06:00:00 2026" ]
+	# And a line that is the last one without its newline.
+	printf '/dev/x 0 Sat Nov 21 06:00:00 2026' >"$OD"
+	run -0 as_operator "$DDATE" -D "$OD" -u -l 1 -t 1795327200 /dev/x
+	[ "$(cat "$OD")" = "/dev/x 0 Sat Nov 21 06:00:00 2026
+/dev/x           1 Sun Nov 22 06:00:00 2026" ]
+}
+
+@test "an update in place killed at any instant leaves the old entry or the new, in a file every reader takes" {
+	operator_setup
+	local i t dev pid was nold=0 nnew=0
+	seq 1 20000 | sed 's|.*|/dev/d& 0 Sat Nov 21 06:00:00 2026|' >"$OD"
+	chown 0:4242 "$OD"
+	chmod 664 "$OD"
+	for i in $(seq 1 40); do
+		t=$((1795240800 + 86400 + i))
+		dev=/dev/d$((RANDOM % 20000 + 1))
+		entries "$OD" >"$OPDIR/../old.$$"
+		was=$("$DDATE" -D "$OD" -l 2 "$dev")
+		# Not through the function: $! must be ddate's own pid.
+		setpriv --reuid=4343 --regid=4343 --groups=4242 \
+		    "$DDATE" -D "$OD" -u -l 1 -t $t "$dev" &
+		pid=$!
+		sleep "0.0$((RANDOM % 40 / 10))$((RANDOM % 10))"
+		kill -9 "$pid" 2>/dev/null || true
+		wait "$pid" || true
+		run -0 "$DDATE" -D "$OD" -l 2 "$dev"
+		if [ "$output" = "$was" ]; then
+			nold=$((nold + 1))
+			entries "$OD" | cmp -s - "$OPDIR/../old.$$" || {
+				echo "iteration $i: the old entry, but other lines changed" >&2
+				entries "$OD" | diff - "$OPDIR/../old.$$" | head >&2
+				false
+			}
+		elif [ "${output%% *}" = "$t" ]; then
+			nnew=$((nnew + 1))
+			entries "$OD" | grep -v "^$dev 1 " |
+			    cmp -s - <(grep -v "^$dev 1 " "$OPDIR/../old.$$") || {
+				echo "iteration $i: the new entry, but other lines changed" >&2
+				false
+			}
+		else
+			echo "iteration $i: $dev reads \"$output\", neither \"$was\" nor $t" >&2
+			false
+		fi
+		run -0 "$DDATE" -D "$OD" -W
+		[ "$(cd "$OPDIR" && ls -A)" = "dumpdates" ]
+	done
+	rm -f "$OPDIR/../old.$$"
+	echo "$nold kept the old entry, $nnew got the new one" >&2
 }
