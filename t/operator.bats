@@ -1,0 +1,265 @@
+# dump(8) in an operator's hands: a dump that cannot start leaves what is
+# there alone, FreeBSD's command line, dumpdates keys, signals, links.
+# shellcheck disable=SC2154 # run --separate-stderr sets $stderr
+
+load helper
+
+setup() {
+	IMG=$(fixture dissect-ufs2-le.img.gz)
+	T=$BATS_TEST_TMPDIR
+	mkdir "$T/tmp"
+	export TMPDIR="$T/tmp"
+	# Stand-ins for the system's tables and tools (see dump(8)).
+	mkdir "$T/sbin"
+	export DUMP_FSTAB="$T/fstab" DUMP_MTAB="$T/mtab"
+	: >"$DUMP_FSTAB"
+	: >"$DUMP_MTAB"
+}
+
+# old FILE: an existing backup, 100 KB of random bytes, and its copy.
+old() {
+	head -c 100000 /dev/urandom >"$1"
+	cp "$1" "$1.before"
+}
+
+# errors: the lines of $stderr that are not dump's "  DUMP:" notes.
+errors() {
+	grep -v '^ *DUMP: ' <<<"$stderr" || true
+}
+
+# badstart EXPECTED-LINE DUMP-ARGUMENTS...: exit 1, one error line, the
+# output file byte for byte as it was and no temporary directory left.
+badstart() {
+	local want=$1
+	shift
+	old "$T/out"
+	run -1 --separate-stderr dump "$@"
+	if [ "$(errors)" != "$want" ]; then
+		printf 'dump %s\nwant: %s\ngot:  %s\n' "$*" "$want" "$(errors)" >&2
+		return 1
+	fi
+	cmp "$T/out" "$T/out.before"
+	[ "$(ls -A "$T/tmp")" = "" ]
+}
+
+@test "every bad start leaves an existing output byte for byte, exits 1 and says why in one line" {
+	local o=$T/out bad
+	head -c 300000 /dev/zero >"$T/zero"
+	mkdir "$T/dir"
+	printf '%s 0 Sat Nov 21 06:00\n' "$IMG" >"$T/dd.bad"
+	# An image whose root inode (2) is a regular file.
+	bad=$T/badroot.img
+	cp "$IMG" "$bad"
+	printf '\244\201' | dd of="$bad" bs=1 conv=notrunc status=none \
+	    seek=$(($(od -An -tu4 -j $((65536 + 16)) -N4 "$IMG") * \
+	    $(od -An -tu4 -j $((65536 + 52)) -N4 "$IMG") + 2 * 256))
+
+	badstart "dscan: $T/nosuch: No such file or directory" -0 -f "$o" "$T/nosuch"
+	badstart "dscan: $T/zero: not a UFS1 or UFS2 file system: no superblock at byte 65536, 8192, 0 or 262144" \
+	    -0 -f "$o" "$T/zero"
+	badstart "dump: $T/dir: a directory, not a mount point, device or image" -0 -f "$o" "$T/dir"
+	badstart "dscan: -T: \"yesterday\" is not a date like \"Sun Nov 15 09:00:00 2026\" (ctime(3))" \
+	    -1 -T yesterday -f "$o" "$IMG"
+	badstart "ddate: $T/dd.bad: line 1: date \"Sat Nov 21 06:00\" is not a ctime(3) date from 1970 to 9999" \
+	    -1 -D "$T/dd.bad" -f "$o" "$IMG"
+	badstart "dscan: $bad: the root inode 2 is not a directory: nothing restore could read" \
+	    -0 -f "$o" "$bad"
+	badstart "dtapewr: $T/nodir/out: No such file or directory" -0 -f "$T/nodir/out" "$IMG"
+	# Options, checked before anything runs.
+	badstart 'dump: -h: "x" is not a number from 0 to 10' -0 -h x -f "$o" "$IMG"
+	badstart 'dump: -b: 0 is not a number from 1 to 1024' -0 -b 0 -f "$o" "$IMG"
+	badstart 'dump: -b: 1025 is not a number from 1 to 1024' -0 -b 1025 -f "$o" "$IMG"
+	badstart 'dump: -B: "-5" is not a number from 1 to 9007199254740991' -0 -B -5 -f "$o" "$IMG"
+	badstart 'dump: -s: "ten" is not a number from 1 to 7686143364045646' -0 -s ten -f "$o" "$IMG"
+	badstart 'dump: -d: 9 is not a number from 10 to 100000000' -0 -d 9 -f "$o" "$IMG"
+	badstart 'dump: -p: 0 is not a number from 1 to 64' -0 -p 0 -f "$o" "$IMG"
+	badstart 'dump: -I: "1e3" is not a number from 0 to 1000000000' -0 -I 1e3 -f "$o" "$IMG"
+	badstart 'dump: -C: "-1" is not a number from 0 to 1048576' -0 -C -1 -f "$o" "$IMG"
+	badstart 'dump: -B: 99999999999999999999 is not a number from 1 to 9007199254740991' \
+	    -0 -B 99999999999999999999 -f "$o" "$IMG"
+	badstart 'dump: -E: "mixed" is not le or be' -0 -E mixed -f "$o" "$IMG"
+	badstart 'dump: -F: "ufs3" is not ufs2 or nfs' -0 -F ufs3 -f "$o" "$IMG"
+	badstart 'dump: -N: "sixteen bytes..." is longer than 15 bytes' -0 -N "sixteen bytes..." -f "$o" "$IMG"
+	# The old form too.
+	badstart 'dump: -b: 0 is not a number from 1 to 1024' 0bf 0 "$o" "$IMG"
+}
+
+@test "a good dump after a bad start replaces the file, and leaves no temporary directory" {
+	old "$T/out"
+	run -0 dump -0 -b 032 -f "$T/out" "$IMG"
+	restore_into "$T/out" "$T/r"
+	[ "$(cat "$T/r/test_file")" = "test contents" ]
+	[ "$(ls -A "$T/tmp")" = "" ]
+}
+
+@test "-0Lauf /dev/nsa0 /usr is FreeBSD's: a snapshot, a, u and f, the snapshot removed after" {
+	mkdir -p "$T/usr/.snap"
+	echo "$IMG /usr ufs rw 2 2" >"$DUMP_FSTAB"
+	echo "$IMG $T/usr ufs rw 0 0" >"$DUMP_MTAB"
+	# mksnap_ffs: the snapshot is a copy of the image, logged.
+	cat >"$T/sbin/mksnap_ffs" <<-EOS
+	#!/bin/sh
+	echo "mksnap_ffs \$*" >>"$T/snap.log"
+	cp "$IMG" "\$1"
+	EOS
+	chmod +x "$T/sbin/mksnap_ffs"
+	cd "$T"
+	PATH="$T/sbin:$PATH" run -0 --separate-stderr dump -D dd -0Lauf tape /usr
+	[[ "$(cat "$T/snap.log")" =~ ^"mksnap_ffs $T/usr/.snap/dump_snapshot."[0-9]+$ ]]
+	[ "$(ls -A "$T/usr/.snap")" = "" ]
+	[[ "$stderr" == *"DUMP: Dumping $IMG (/usr) to tape"* ]]
+	[[ "$(cat dd)" =~ ^"$IMG "+"0 " ]]
+	run -0 restore -tf tape
+	[[ "$output" == *"Level 0 dump of /usr on "* ]]
+	[[ "$output" == *"./test_dir/test_file_2"* ]]
+	[ "$(ls -A "$T/tmp")" = "" ]
+}
+
+@test "-L on a file system that is not mounted warns as FreeBSD does and dumps the device" {
+	run -0 --separate-stderr dump -0L -f "$T/out" "$IMG"
+	[[ "$stderr" == *"DUMP: WARNING: Cannot use -L on an unmounted filesystem."* ]]
+	restore_into "$T/out" "$T/r"
+}
+
+@test "a signal during a -L dump removes the snapshot and the temporary directory" {
+	mkdir -p "$T/mnt/.snap"
+	echo "$IMG $T/mnt ufs rw 0 0" >"$DUMP_MTAB"
+	printf '#!/bin/sh\ncp "%s" "$1"\n' "$IMG" >"$T/sbin/mksnap_ffs"
+	chmod +x "$T/sbin/mksnap_ffs"
+	mkfifo "$T/ready" "$T/go"
+	# The -P command says it has the stream, then holds the dump until
+	# the signal, which goes to the whole group as a terminal's would.
+	PATH="$T/sbin:$PATH" setsid dump -0L \
+	    -P "echo >'$T/ready'; read -r x <'$T/go'; exec cat >/dev/null" \
+	    "$T/mnt" 2>"$T/err" &
+	pid=$!
+	read -r _ <"$T/ready"
+	[ -n "$(ls -A "$T/mnt/.snap")" ]
+	kill -TERM -- -"$pid"
+	status=0
+	wait "$pid" || status=$?
+	[ "$status" = 143 ]
+	[ "$(ls -A "$T/mnt/.snap")" = "" ]
+	[ "$(ls -A "$T/tmp")" = "" ]
+	grep -q '^  DUMP: Interrupted' "$T/err"
+	kill -KILL -- -"$pid" 2>/dev/null || true
+}
+
+@test "a mount point or an fstab name is dumped as its device, the mount point in the header" {
+	mkdir "$T/mnt"
+	echo "$IMG $T/mnt ufs rw 0 0" >"$DUMP_MTAB"
+	run -0 --separate-stderr dump -0 -f "$T/a" "$T/mnt"
+	[[ "$stderr" == *"DUMP: Dumping $IMG ($T/mnt) to $T/a"* ]]
+	run -0 restore -tf "$T/a"
+	[[ "$output" == *"Level 0 dump of $T/mnt on "*":$IMG"* ]]
+	printf '# a comment\n%s /home ufs rw 1 2\n' "$IMG" >"$DUMP_FSTAB"
+	run -0 --separate-stderr dump -0 -f "$T/b" /home
+	[[ "$stderr" == *"DUMP: Dumping $IMG (/home) to $T/b"* ]]
+	restore_into "$T/b" "$T/r"
+}
+
+@test "-W and -w take the dump frequency from fstab's fifth column" {
+	printf '%s /home ufs rw 1 2\n/dev/never /x ufs rw 0 2\n' "$IMG" >"$DUMP_FSTAB"
+	printf '%s 0 Sat Nov 21 06:00:00 2020\n/dev/never 0 Sat Nov 21 06:00:00 2020\n' \
+	    "$IMG" >"$T/dd"
+	run -0 dump -D "$T/dd" -w
+	[ "${lines[0]}" = "Dump these file systems:" ]
+	[[ "${lines[1]}" == *"$IMG"*"( /home) Last dump: Level 0, Date Sat Nov 21 06:00"* ]]
+	[ "${#lines[@]}" = 2 ]
+}
+
+@test "./img, img and /path/img are one file system in dumpdates" {
+	cd "$(dirname "$IMG")"
+	local name
+	name=$(basename "$IMG")
+	run -0 dump -0u -D "$T/dd" -f "$T/l0" "./$name"
+	run -0 --separate-stderr dump -1u -D "$T/dd" -f "$T/l1" "$name"
+	[[ "$stderr" == *"DUMP: Date of last level 0 dump: "* ]]
+	run -0 dump -2u -D "$T/dd" -f "$T/l2" "$IMG"
+	[ "$(awk '{ print $1, $2 }' "$T/dd")" = "$IMG 0
+$IMG 1
+$IMG 2" ]
+	run -0 restore -tf "$T/l2"
+	[[ "$output" == *"Level 2 dump of $IMG on "* ]]
+}
+
+@test "a level above 0 with no lower level in dumpdates says so in one line" {
+	run -0 --separate-stderr dump -3 -D "$T/dd" -f "$T/out" "$IMG"
+	[[ "$stderr" == *"DUMP: No dump of $IMG below level 3 in $T/dd: this level 3 dump holds every file"* ]]
+}
+
+@test "dump through a symbolic link from another directory finds its stages" {
+	mkdir "$T/elsewhere" "$T/links"
+	ln -s "$TOP/bin/dump" "$T/links/dump"
+	ln -s ../links/dump "$T/elsewhere/dump"
+	cd "$T/elsewhere"
+	PATH=/usr/bin:/bin run -0 ./dump -0 -f "$T/out" "$IMG"
+	restore_into "$T/out" "$T/r"
+	[ "$(cat "$T/r/test_file")" = "test contents" ]
+}
+
+@test "SIGUSR1 asks for a progress line and the dump goes on" {
+	# Enough data that the writers wait for the -P command to read.
+	mkdir "$T/tree"
+	bigfile "$T/tree/big" $((6 * 1024 * 1024))
+	mkimage "$T/tree" "$T/img" 2 32768 4096
+	mkfifo "$T/ready" "$T/go"
+	setsid dump -0 -P "echo >'$T/ready'; read -r x <'$T/go'; cat >'$T/out'" \
+	    "$T/img" 2>"$T/err" &
+	pid=$!
+	read -r _ <"$T/ready"
+	kill -USR1 "$pid"
+	# dtapewr prints the line as it takes its next turn: once written,
+	# let the command go on.
+	until grep -q 'tape blocks written\|% done' "$T/err"; do
+		kill -0 "$pid"
+	done
+	echo go >"$T/go"
+	wait "$pid"
+	grep -q '^  DUMP: DUMP IS DONE$' "$T/err"
+	restore_into "$T/out" "$T/r"
+	cmp "$T/tree/big" "$T/r/big"
+	[ "$(ls -A "$T/tmp")" = "" ]
+}
+
+@test "-n tells the operator group through wall -g operator" {
+	printf '#!/bin/sh\necho "wall $*" >>"%s"\ncat >>"%s"\n' "$T/wall.log" "$T/wall.log" \
+	    >"$T/sbin/wall"
+	chmod +x "$T/sbin/wall"
+	PATH="$T/sbin:$PATH" run -0 dump -0n -f "$T/out" "$IMG"
+	[ "$(cat "$T/wall.log")" = "wall -g operator
+DUMP: DUMP IS DONE" ]
+	PATH="$T/sbin:$PATH" run -1 dump -0n -f "$T/out" "$T/nosuch"
+	[ "$(tail -1 "$T/wall.log")" = "DUMP: The dump of $T/nosuch could not start" ]
+}
+
+@test "-C is taken and ignored, -p sets the writers, -N the label" {
+	run -0 dump -0 -C 32 -p 2 -N mylabel -f "$T/out" "$IMG"
+	run -0 dumpinfo "$T/out"
+	[[ "${lines[0]}" == *" label=mylabel "* ]]
+}
+
+@test "-u by a member of the dumpdates group, in a directory it cannot write" {
+	command -v setpriv >/dev/null || skip "setpriv (util-linux) is not installed"
+	local d
+	# Outside bats' 0700 scratch space, so that the user can reach it.
+	d=$(mktemp -d /tmp/dump-op.XXXXXX)
+	chmod 755 "$d"
+	mkdir -m 777 "$d/out"
+	cp "$IMG" "$d/img"
+	chmod 644 "$d/img"
+	printf '%s 0 Sat Nov 21 06:00:00 2026\n' "$d/img" >"$d/dumpdates"
+	chown 0:4242 "$d/dumpdates"
+	chmod 664 "$d/dumpdates"
+	TMPDIR="$d/out" run setpriv --reuid=4343 --regid=4343 --groups=4242 \
+	    dump -1u -D "$d/dumpdates" -f "$d/out/l1" "$d/img"
+	cat "$d/dumpdates" >"$T/dd.after"
+	ls -A "$d" >"$T/ls.after"
+	rm -rf "$d"
+	[ "$status" = 0 ]
+	[ "$(awk '{ print $1, $2 }' "$T/dd.after")" = "$d/img 0
+$d/img 1" ]
+	[ "$(cat "$T/ls.after")" = "dumpdates
+img
+out" ]
+}
