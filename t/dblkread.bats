@@ -143,3 +143,12 @@ ea_expected() {
 	[ "$stderr" = "" ]
 	[[ "$output" == *"extattr 11 ns=1 test=testvalue"* ]]
 }
+
+@test "an empty stdin writes nothing and exits 1, silently from a pipe" {
+	run -1 --separate-stderr dblkread </dev/null
+	[ "$output" = "" ]
+	[ "$stderr" = "dblkread: stdin: empty: no record stream; nothing written" ]
+	run -1 --separate-stderr sh -c ": | dblkread >'$BATS_TEST_TMPDIR/out'"
+	[ "$stderr" = "" ]
+	[ ! -s "$BATS_TEST_TMPDIR/out" ]
+}

@@ -54,11 +54,19 @@ same_prefix() {
 	[[ "${lines[1]}" =~ ^\ \ DUMP:\ finished\ in\ (less\ than\ a\ second|[0-9]+\ seconds,\ throughput\ [0-9]+\ KBytes/sec)$ ]]
 }
 
-@test "garbage on stdin is refused with exit 2" {
+@test "garbage or nothing on stdin is refused with exit 1 before the output is opened" {
 	head -c 100000 /dev/urandom >"$BATS_TEST_TMPDIR/noise"
-	run -2 --separate-stderr dtapewr -f "$BATS_TEST_TMPDIR/out" <"$BATS_TEST_TMPDIR/noise"
-	[ "${stderr_lines[0]}" = "dtapewr: stdin: record 0: not a dump stream (no TS_TAPE header)" ]
-	[ "${stderr_lines[1]}" = "dtapewr: $BATS_TEST_TMPDIR/out holds an incomplete dump (volume 1, 0 tape blocks written in all)" ]
+	echo "an older backup" >"$BATS_TEST_TMPDIR/out"
+	run -1 --separate-stderr dtapewr -f "$BATS_TEST_TMPDIR/out" <"$BATS_TEST_TMPDIR/noise"
+	[ "$stderr" = "dtapewr: stdin: record 0: not a dump stream (no TS_TAPE header); nothing written" ]
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "an older backup" ]
+	run -1 --separate-stderr dtapewr -f "$BATS_TEST_TMPDIR/out" </dev/null
+	[ "$stderr" = "dtapewr: stdin: empty: no dump stream; nothing written" ]
+	# From a pipe, an empty stream means the stage before did not start
+	# and has said why: nothing more is said.
+	run -1 --separate-stderr sh -c ": | dtapewr -f '$BATS_TEST_TMPDIR/out'"
+	[ "$stderr" = "" ]
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "an older backup" ]
 }
 
 @test "a stream cut short, or cut inside a record, fails with exit 2" {
