@@ -25,14 +25,14 @@ setprogname_(const char *argv0)
  * stages of a pipeline, sharing one stderr, never mix within a line.
  */
 static void
-vmsg(const char *fmt, va_list ap)
+vline(const char *prefix, const char *fmt, va_list ap)
 {
 	char line[2048];
 	int saved = errno;
 	size_t n = strlen(fmt), len;
 	int k;
 
-	k = snprintf(line, sizeof(line), "%s: ", progname);
+	k = snprintf(line, sizeof(line), "%s", prefix);
 	len = k > 0 ? (size_t)k : 0;
 	k = vsnprintf(line + len, sizeof(line) - len, fmt, ap);
 	len += k > 0 ? (size_t)k : 0;
@@ -49,6 +49,31 @@ vmsg(const char *fmt, va_list ap)
 		/* stderr is gone: nowhere left to say so */
 	}
 	errno = saved;
+}
+
+static void
+vmsg(const char *fmt, va_list ap)
+{
+	char prefix[256];
+
+	snprintf(prefix, sizeof(prefix), "%s: ", progname);
+	vline(prefix, fmt, ap);
+}
+
+void
+dumpnote(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vline("  DUMP: ", fmt, ap);
+	va_end(ap);
+}
+
+void
+vdumpnote(const char *fmt, va_list ap)
+{
+	vline("  DUMP: ", fmt, ap);
 }
 
 void

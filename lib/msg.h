@@ -5,11 +5,18 @@
 #ifndef MSG_H
 #define MSG_H
 
+#include <stdarg.h>
+
 extern const char *progname;
 
 void	setprogname_(const char *argv0);
 void	warnmsg(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2)));
+/* A line in dump's words, "  DUMP: message", in one write as well. */
+void	dumpnote(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2)));
+void	vdumpnote(const char *fmt, va_list ap)
+	    __attribute__((format(printf, 1, 0)));
 void	die(int status, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3), noreturn));
 

@@ -39,11 +39,9 @@ scan_note(const struct scan *s, const char *fmt, ...)
 
 	if (s->quiet)
 		return;
-	fputs("  DUMP: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vdumpnote(fmt, ap);	/* one write: lines of stages never mix */
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static const char *

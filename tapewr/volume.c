@@ -26,11 +26,9 @@ vol_note(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("  DUMP: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vdumpnote(fmt, ap);	/* one write: lines of stages never mix */
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int
