@@ -48,10 +48,17 @@ same_prefix() {
 	[[ "${lines[1]}" == "  DUMP: finished in "* ]]
 }
 
-@test "a file output ends with dump's summary lines" {
+@test "a file output starts and ends with BSD dump's volume and summary lines" {
+	local date='[A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} [0-9]{4}'
 	run -0 sh -c "dtapewr -f '$BATS_TEST_TMPDIR/out' <'$BATS_TEST_TMPDIR/in' 2>&1"
-	[ "${lines[0]}" = "  DUMP: $(($(stat -c %s "$BATS_TEST_TMPDIR/out") / 1024)) tape blocks on 1 volume" ]
-	[[ "${lines[1]}" =~ ^\ \ DUMP:\ finished\ in\ (less\ than\ a\ second|[0-9]+\ seconds,\ throughput\ [0-9]+\ KBytes/sec)$ ]]
+	[[ "${lines[0]}" =~ ^\ \ DUMP:\ Volume\ 1\ started\ with\ block\ 1\ at:\ $date$ ]]
+	[ "${lines[1]}" = "  DUMP: $(($(stat -c %s "$BATS_TEST_TMPDIR/out") / 1024)) tape blocks on 1 volume" ]
+	[[ "${lines[2]}" =~ ^\ \ DUMP:\ finished\ in\ (less\ than\ a\ second|[0-9]+\ seconds,\ throughput\ [0-9]+\ KBytes/sec)$ ]]
+	[ "${lines[3]}" = "  DUMP: Closing $BATS_TEST_TMPDIR/out" ]
+	[[ "${lines[4]}" =~ ^\ \ DUMP:\ Volume\ 1\ completed\ at:\ $date$ ]]
+	[[ "${lines[5]}" =~ ^\ \ DUMP:\ Volume\ 1\ took\ [0-9]+:[0-9]{2}:[0-9]{2}$ ]]
+	[[ "${lines[6]}" =~ ^\ \ DUMP:\ Volume\ 1\ transfer\ rate:\ [0-9]+\ KB/s$ ]]
+	[ "${#lines[@]}" = 7 ]
 }
 
 @test "garbage or nothing on stdin is refused with exit 1 before the output is opened" {
@@ -72,10 +79,10 @@ same_prefix() {
 @test "a stream cut short, or cut inside a record, fails with exit 2" {
 	head -c 204800 "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/cut"
 	run -2 --separate-stderr dtapewr -f "$BATS_TEST_TMPDIR/out" <"$BATS_TEST_TMPDIR/cut"
-	[ "${stderr_lines[0]}" = "dtapewr: stdin: input ends after 200 records, before the dump's TS_END: the stream is cut short" ]
+	[ "${stderr_lines[1]}" = "dtapewr: stdin: input ends after 200 records, before the dump's TS_END: the stream is cut short" ]
 	head -c 204000 "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/cut"
 	run -2 --separate-stderr dtapewr -f "$BATS_TEST_TMPDIR/out" <"$BATS_TEST_TMPDIR/cut"
-	[ "${stderr_lines[0]}" = "dtapewr: stdin: input ends inside record 199 (a partial record of 224 bytes)" ]
+	[ "${stderr_lines[1]}" = "dtapewr: stdin: input ends inside record 199 (a partial record of 224 bytes)" ]
 }
 
 @test "a damaged header where one is due is refused" {
@@ -84,7 +91,7 @@ same_prefix() {
 	# TS_BITS and its map): spoil its checksum.
 	printf '\1' | dd of="$BATS_TEST_TMPDIR/bad" bs=1 seek=$((5 * 1024 + 100)) conv=notrunc 2>/dev/null
 	run -2 --separate-stderr dtapewr -f "$BATS_TEST_TMPDIR/out" <"$BATS_TEST_TMPDIR/bad"
-	[ "${stderr_lines[0]}" = "dtapewr: stdin: record 5: not a dump header (bad magic or checksum) where one is due" ]
+	[ "${stderr_lines[1]}" = "dtapewr: stdin: record 5: not a dump header (bad magic or checksum) where one is due" ]
 }
 
 @test "a reader that goes away ends the dump with exit 3" {

@@ -268,7 +268,7 @@ yes" "EOM_AT=$t/vol002:50000 EOM_STYLE=eio EOM_ONCE=$t/once LD_PRELOAD=$EOMSHIM 
 }
 
 @test "progress lines give percent done, volume, rate and expected finish" {
-	local line='^  DUMP: [0-9]+\.[0-9]{2}% done, finished in [0-9]+:[0-9]{2} \(volume 1, [0-9]+ KBytes/sec\)$'
+	local line='^  DUMP: [0-9]+\.[0-9]{2}% done, finished in [0-9]+:[0-9]{2} at [A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} [0-9]{4} \(volume 1, [0-9]+ KBytes/sec\)$'
 	# On SIGUSR1 (and SIGINFO where there is one), while the output stalls.
 	mkfifo "$BATS_TEST_TMPDIR/fifo"
 	dtapewr -f "$BATS_TEST_TMPDIR/fifo" <"$IN" 2>"$BATS_TEST_TMPDIR/err" &

@@ -58,6 +58,18 @@ now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* A date as ctime(3) writes it, without the newline. */
+static const char *
+showtime(time_t t, char *buf, size_t size)
+{
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(buf, size, "%a %b %e %H:%M:%S %Y", &tm) == 0)
+		snprintf(buf, size, "%lld", (long long)t);
+	return buf;
+}
+
 /*
  * Give a header its place: its volume and its record number, which is
  * what FreeBSD's restore tells duplicated records by.  c_firstrec stays
@@ -234,15 +246,17 @@ progress(struct tw *t)
 {
 	double secs = now() - t->start, rate;
 	int64_t est = t->in.estimate, left;
+	char date[64];
 
 	wantinfo = 0;
 	t->lastnote = now();
 	rate = secs > 0 ? t->written / secs : 0;
 	if (est > t->written && rate > 0) {
 		left = (int64_t)((est - t->written) / rate);
-		vol_note("%3.2f%% done, finished in %lld:%02lld (volume %d, "
-		    "%.0f KBytes/sec)", 100.0 * t->written / est,
+		vol_note("%3.2f%% done, finished in %lld:%02lld at %s (volume "
+		    "%d, %.0f KBytes/sec)", 100.0 * t->written / est,
 		    (long long)(left / 3600), (long long)(left / 60 % 60),
+		    showtime(time(NULL) + (time_t)left, date, sizeof(date)),
 		    t->volume, rate);
 	} else
 		vol_note("%lld tape blocks written (volume %d, %.0f "
@@ -293,6 +307,34 @@ submit(struct tw *t, int n)
 }
 
 /* Start writing the current volume: writers for its output. */
+/* BSD dump's lines for the operator at the start and end of a volume. */
+static void
+volstarted(struct tw *t)
+{
+	char date[64];
+
+	t->volstart = now();
+	t->volfrom = t->written;
+	vol_note("Volume %d started with block %lld at: %s", t->volume,
+	    (long long)t->written + 1, showtime(time(NULL), date,
+	    sizeof(date)));
+}
+
+static void
+volcompleted(const struct tw *t)
+{
+	char date[64];
+	double end = now();
+	long long secs = (long long)(end - t->volstart);
+
+	vol_note("Volume %d completed at: %s", t->volume,
+	    showtime(time(NULL), date, sizeof(date)));
+	vol_note("Volume %d took %lld:%02lld:%02lld", t->volume, secs / 3600,
+	    secs / 60 % 60, secs % 60);
+	vol_note("Volume %d transfer rate: %lld KB/s", t->volume,
+	    (long long)((t->written - t->volfrom) / (secs > 0 ? secs : 1)));
+}
+
 static int
 startvol(struct tw *t)
 {
@@ -315,12 +357,14 @@ changevol(struct tw *t, int cutback)
 		    "on it");
 	if (ring_stop(&t->ring) != 0 || vol_close(t, cutback) != 0)
 		return TW_WRITE;
+	volcompleted(t);
 	r = vol_next(t);
 	if (r == -2)
 		return TW_ABORT;
 	if (r != 0 || startvol(t) != 0)
 		return TW_WRITE;
 	ckreset(t);
+	volstarted(t);
 	vol_note("Volume %d begins with blocks from inode %u", t->volume,
 	    t->cmeta[t->carryat].ino);
 	return 0;
@@ -635,6 +679,8 @@ setup(struct tw *t)
 	}
 	if (startvol(t) != 0)
 		exit(TW_STARTUP);
+	if (!t->out.pipeout)
+		volstarted(t);
 }
 
 /* dump's closing lines, which scripts and backup systems parse. */
@@ -748,5 +794,9 @@ main(int argc, char *argv[])
 		return rc;
 	}
 	summary(&t, now() - t.start);
+	if (!t.out.pipeout) {
+		vol_note("Closing %s", t.out.name);
+		volcompleted(&t);
+	}
 	return TW_OK;
 }

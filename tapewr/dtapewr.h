@@ -144,6 +144,8 @@ struct tw {
 	int		 ckfd;
 	int64_t		 ckblocks;
 	double		 start, lastnote;
+	double		 volstart;	/* when this volume was opened */
+	int64_t		 volfrom;	/* records written before it */
 };
 
 extern volatile sig_atomic_t wantinfo;
