@@ -263,3 +263,31 @@ $d/img 1" ]
 img
 out" ]
 }
+
+# amanda_normal: $output has the size line, and every other line is
+# one Amanda calls normal.
+amanda_normal() {
+	local size strange other
+	size=$(grep -cE 'DUMP: [0-9][0-9]* tape blocks' <<<"$output" || true)
+	strange=$(grep -E 'should not happen|Cannot open|[Ee]rror|[Ff]ail' <<<"$output" || true)
+	other=$(grep -Ev '^ *DUMP:' <<<"$output" || true)
+	[ "$size" = 1 ] && [ -z "$strange" ] && [ -z "$other" ] || {
+		printf 'size lines %s; strange: %s; other: %s\n' "$size" "$strange" "$other" >&2
+		return 1
+	}
+}
+
+@test "Amanda's FreeBSD command line: every line normal to its classifier, the size line found" {
+	# sendbackup-dump runs "dump 0ubLshf 64 1048576 0 - device" on
+	# FreeBSD, "0usf 1048576 - device" elsewhere, and reads stderr.
+	cd "$T"
+	run -0 --separate-stderr sh -c "dump 0ubLshf 64 1048576 0 - '$IMG' 2>&1 >'$T/out'"
+	[ -z "$stderr" ]
+	# Its table: the size lines first, then the strange ones, then
+	# "^ *DUMP:" normal, and anything else strange.
+	amanda_normal
+	restore_into "$T/out" "$T/r"
+	run -0 --separate-stderr sh -c "dump 0usf 1048576 - '$IMG' 2>&1 >'$T/out2'"
+	amanda_normal
+	restore_into "$T/out2" "$T/r2"
+}
