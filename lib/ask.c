@@ -1,5 +1,7 @@
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -17,6 +19,28 @@ ask_open(void)
 }
 
 /*
+ * dump -n: tell the logged-in members of group operator, through
+ * wall(1), that the dump waits for an answer.  dump sets DUMP_NOTIFY in
+ * the environment of its stages.  A missing wall must not kill the stage
+ * with SIGPIPE, so the signal is ignored meanwhile.
+ */
+static void
+notifyops(const char *question)
+{
+	void (*old)(int);
+	FILE *fp;
+
+	if (getenv("DUMP_NOTIFY") == NULL || *getenv("DUMP_NOTIFY") == '\0')
+		return;
+	old = signal(SIGPIPE, SIG_IGN);
+	if ((fp = popen("wall -g operator >/dev/null 2>&1", "w")) != NULL) {
+		fprintf(fp, "DUMP: NEEDS ATTENTION: %s\n", question);
+		pclose(fp);
+	}
+	signal(SIGPIPE, old);
+}
+
+/*
  * Ask until the answer is "yes" or "no".  Returns 1 for yes, 0 for no,
  * -1 if no one can answer (no terminal, or its end).
  */
@@ -28,6 +52,7 @@ ask(int tty, const char *question)
 	ssize_t r;
 	char c;
 
+	notifyops(question);
 	if (tty < 0)
 		return -1;
 	snprintf(prompt, sizeof(prompt), "  DUMP: %s (\"yes\" or \"no\") ",

@@ -233,6 +233,23 @@ DUMP: DUMP IS DONE" ]
 	[ "$(tail -1 "$T/wall.log")" = "DUMP: The dump of $T/nosuch could not start" ]
 }
 
+@test "-n tells the operator group when a stage needs an answer, even with no terminal" {
+	local ino frag
+	printf '#!/bin/sh\ncat >>"%s"\n' "$T/wall.log" >"$T/sbin/wall"
+	chmod +x "$T/sbin/wall"
+	mkdir "$T/tree"
+	bigfile "$T/tree/big" 100000
+	mkimage "$T/tree" "$T/img" 2 4096 512
+	ino=$(dscan -q "$T/img" 2>/dev/null | awk '$1 == "i" && $8 == 100000 { print $2 }')
+	frag=$(dscan -q "$T/img" 2>/dev/null | awk '$1 == "d" && $2 == '"$ino"' && $3 == 0 { print $4 }')
+	# 4 unreadable fragments: more than -I 2, and no terminal to ask.
+	LD_PRELOAD="$TOP/t/tools/bin/eomshim.so" ASAN_OPTIONS=verify_asan_link_order=0 \
+	    READ_EIO="$T/img:$((frag * 512))-$((frag * 512 + 2048))" \
+	    PATH="$T/sbin:$PATH" run -3 setsid dump -0n -I 2 -f "$T/out" "$T/img"
+	[ "$(head -1 "$T/wall.log")" = "DUMP: NEEDS ATTENTION: $T/img: more than 2 unreadable blocks; do you want to attempt to continue?" ]
+	[ "$(tail -1 "$T/wall.log")" = "DUMP: The dump of $T/img failed" ]
+}
+
 @test "-C is taken and ignored, -p sets the writers, -N the label" {
 	run -0 dump -0 -C 32 -p 2 -N mylabel -f "$T/out" "$IMG"
 	run -0 dumpinfo "$T/out"
