@@ -46,6 +46,7 @@ struct out {
 	int		 oldfmt;	/* 4.2BSD directories and inodes */
 	enum layout	 layout;
 	int		 usec;		/* sub-second times in microseconds */
+	int		 rsync;		/* -r: no dates; 2 (-R): no atimes */
 	int32_t		 fsize;
 	int64_t		 fssize;	/* fragments */
 	uint32_t	 maxino;
@@ -71,7 +72,7 @@ struct out {
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: dblkread [-U] [-d special] [-E le|be] "
+	fprintf(stderr, "usage: dblkread [-RrU] [-d special] [-E le|be] "
 	    "[-F ufs2|nfs] [-I errors]\n");
 	exit(BR_STARTUP);
 }
@@ -427,8 +428,8 @@ startinode(struct out *o, const struct rec_inode *ip)
 	sp->i.mode = ip->mode;
 	sp->i.nlink = (int16_t)ip->nlink;
 	sp->i.size = ip->size;
-	sp->i.atime = ip->atime.sec;
-	sp->i.atimensec = subsec(o, ip->atime.nsec);
+	sp->i.atime = o->rsync > 1 ? 0 : ip->atime.sec;
+	sp->i.atimensec = o->rsync > 1 ? 0 : subsec(o, ip->atime.nsec);
 	sp->i.mtime = ip->mtime.sec;
 	sp->i.mtimensec = subsec(o, ip->mtime.nsec);
 	sp->i.ctime = ip->ctime.sec;
@@ -510,8 +511,9 @@ begin(struct out *o, const struct rec_header *h, const char *dev,
 	if (o->used == NULL || o->dumped == NULL || o->ob == NULL)
 		die(BR_STARTUP, "out of memory for %u inodes", h->maxino);
 	memset(sp, 0, sizeof(*sp));
-	sp->date = h->date;
-	sp->ddate = h->ddate;
+	/* -r: the same files make the same bytes, whenever dumped. */
+	sp->date = o->rsync ? 0 : h->date;
+	sp->ddate = o->rsync ? 0 : h->ddate;
 	sp->volume = 1;
 	sp->level = h->level;
 	strcopy(sp->label, sizeof(sp->label), h->label);
@@ -581,7 +583,7 @@ main(int argc, char *argv[])
 	 * an interrupt must still stop it. */
 	signal(SIGINT, SIG_DFL);
 	o.maxerrors = 32;
-	while ((ch = getopt(argc, argv, "d:E:F:I:U")) != -1) {
+	while ((ch = getopt(argc, argv, "d:E:F:I:RrU")) != -1) {
 		switch (ch) {
 		case 'd':
 			dev = optarg;
@@ -604,6 +606,13 @@ main(int argc, char *argv[])
 		case 'I':
 			o.maxerrors = (unsigned long)numarg(optarg, "-I", 0,
 			    1000000000);
+			break;
+		case 'R':
+			o.rsync = 2;
+			break;
+		case 'r':
+			if (o.rsync == 0)
+				o.rsync = 1;
 			break;
 		case 'U':
 			o.usec = 1;

@@ -308,3 +308,18 @@ amanda_normal() {
 	amanda_normal
 	restore_into "$T/out2" "$T/r2"
 }
+
+@test "-r puts the epoch in the headers' dates, -R the access times too; dumpdates keeps the true date" {
+	run -0 dump -0u -D "$T/dd" -f "$T/l0" "$IMG"
+	run -0 dump -1ur -D "$T/dd" -f "$T/r" "$IMG"
+	run -0 dumpinfo "$T/r"
+	[[ "${lines[0]}" == "tape vol=1 date=0 ddate=0 level=1 "* ]]
+	[ "$(grep -c ' atime=0\.0 ' <<<"$output")" = 0 ]
+	[ "$(awk '$2 == 1' "$T/dd" | wc -l)" = 1 ]
+	run -0 dump -0R -f "$T/rr" "$IMG"
+	run -0 dumpinfo "$T/rr"
+	[[ "${lines[0]}" == "tape vol=1 date=0 ddate=0 level=0 "* ]]
+	[ "$(grep -c '^inode ' <<<"$output")" -gt 0 ]
+	[ "$(grep '^inode ' <<<"$output" | grep -vc ' atime=0\.0 ')" = 0 ]
+	restore_into "$T/rr" "$T/out"
+}
