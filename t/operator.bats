@@ -323,3 +323,44 @@ amanda_normal() {
 	[ "$(grep '^inode ' <<<"$output" | grep -vc ' atime=0\.0 ')" = 0 ]
 	restore_into "$T/rr" "$T/out"
 }
+
+# interactive ANSWER: dump on a pseudo-terminal (script(1)), held by its
+# -P command until released; ^C on the terminal, then ANSWER to the
+# question.  Leaves the terminal's output in $T/tty.out, the status in
+# $status.
+interactive() {
+	command -v script >/dev/null || skip "script (util-linux) is not installed"
+	env --default-signal=INT true 2>/dev/null ||
+	    skip "env --default-signal (GNU coreutils 8.31) is not available"
+	mkfifo "$T/ready" "$T/go" "$T/tty.in"
+	# (A background job starts with SIGINT ignored; give it back.)
+	env --default-signal=INT script -q -c "dump -0 -P \"echo >'$T/ready'; read -r x <'$T/go'; cat >'$T/out'\" '$IMG'; echo \"exit \$?\"" \
+	    /dev/null <"$T/tty.in" >"$T/tty.out" 2>&1 &
+	pid=$!
+	exec 7>"$T/tty.in"
+	read -r _ <"$T/ready"
+	printf '\003' >&7
+	until grep -q 'Do you want to abort dump?' "$T/tty.out"; do
+		kill -0 "$pid"
+		sleep 0.05
+	done
+	echo "$1" >&7
+	echo go >"$T/go"
+	exec 7>&-
+	wait "$pid"
+}
+
+@test "SIGINT on a terminal asks whether to abort: no, and the dump goes on" {
+	interactive no
+	grep -q '  DUMP: DUMP IS DONE' "$T/tty.out"
+	grep -q '^exit 0' "$T/tty.out"
+	restore_into "$T/out" "$T/r"
+	[ "$(cat "$T/r/test_file")" = "test contents" ]
+}
+
+@test "SIGINT on a terminal asks whether to abort: yes, and it stops" {
+	interactive yes
+	grep -q '  DUMP: Interrupted: the -P command does not hold a complete dump' "$T/tty.out"
+	grep -q '^exit 130' "$T/tty.out"
+	[ "$(ls -A "$T/tmp")" = "" ]
+}

@@ -655,7 +655,10 @@ setup(struct tw *t)
 #endif
 	/* Stop the writers too before going: a signal sets a flag, no more. */
 	sa.sa_handler = onstop;
-	sigaction(SIGINT, &sa, NULL);
+	/* dump asks the operator on SIGINT (DUMP_ASKS_INT, see dump(8)),
+	 * and stops the stages itself if the answer is yes. */
+	if (getenv("DUMP_ASKS_INT") == NULL || *getenv("DUMP_ASKS_INT") == '\0')
+		sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	t->ckfd = -1;
