@@ -405,6 +405,38 @@ inplace(int fd, const char *path, const char *name, int level, time_t date)
 	return DD_OK;
 }
 
+/*
+ * The entries of the file, read through fd, which holds the lock: an
+ * fcntl(2) lock goes when the process closes any descriptor of the
+ * file, so the file is not opened again (the bytes are parsed from
+ * memory).
+ */
+static int
+readlocked(int fd, const char *path, struct dumpdates *dd)
+{
+	struct ddbuf buf;
+	FILE *fp;
+	int r;
+
+	dd->ent = NULL;
+	dd->n = dd->cap = 0;
+	if (readall(fd, path, &buf) != 0)
+		return DD_IOERR;
+	if (buf.n == 0) {
+		free(buf.b);
+		return DD_OK;
+	}
+	if ((fp = fmemopen(buf.b, buf.n, "r")) == NULL) {
+		warnmsg("%s:", path);
+		free(buf.b);
+		return DD_IOERR;
+	}
+	r = dd_readfp(dd, fp, path);
+	fclose(fp);
+	free(buf.b);
+	return r;
+}
+
 /* The new contents into tmp, then renamed over path. */
 static int
 byrename(int tfd, const char *path, const char *tmp, struct dumpdates *dd,
@@ -433,7 +465,7 @@ replace(int fd, const char *path, const char *tmp, const char *name,
 	struct stat st;
 	int r, tfd;
 
-	if ((r = dd_read(&dd, path)) < 0)
+	if ((r = readlocked(fd, path, &dd)) < 0)
 		return r;
 	if (fstat(fd, &st) != 0) {
 		warnmsg("%s:", path);

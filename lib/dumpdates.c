@@ -350,6 +350,22 @@ dd_read(struct dumpdates *dd, const char *path)
 	return r;
 }
 
+/*
+ * The lines from fp, already open (an updater reads the bytes it holds
+ * locked: closing another descriptor of the file would drop its lock).
+ */
+int
+dd_readfp(struct dumpdates *dd, FILE *fp, const char *path)
+{
+	int r;
+
+	dd->ent = NULL;
+	dd->n = dd->cap = 0;
+	if ((r = readlines(dd, fp, path)) != DD_OK)
+		dd_free(dd);
+	return r;
+}
+
 void
 dd_free(struct dumpdates *dd)
 {

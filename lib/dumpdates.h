@@ -10,6 +10,7 @@
 #define DUMPDATES_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <time.h>
 
 #define DD_PATH		"/etc/dumpdates"
@@ -41,6 +42,7 @@ int	dd_fmtdate(char *buf, size_t size, time_t t);
 int	dd_okname(const char *name);
 
 int	dd_read(struct dumpdates *dd, const char *path);
+int	dd_readfp(struct dumpdates *dd, FILE *fp, const char *path);
 void	dd_free(struct dumpdates *dd);
 const struct ddent *dd_lookup(const struct dumpdates *dd, const char *name,
 	    int level);
