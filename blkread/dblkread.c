@@ -582,7 +582,7 @@ main(int argc, char *argv[])
 	/* A pipeline stage run in the background inherits SIGINT ignored:
 	 * an interrupt must still stop it, unless dump asks the operator
 	 * first (DUMP_ASKS_INT, see dump(8)). */
-	if (getenv("DUMP_ASKS_INT") == NULL || *getenv("DUMP_ASKS_INT") == '\0')
+	if (!ask_onint())
 		signal(SIGINT, SIG_DFL);
 	o.maxerrors = 32;
 	while ((ch = getopt(argc, argv, "d:E:F:I:RrU")) != -1) {

@@ -77,3 +77,15 @@ ask(int tty, const char *question)
 			return -1;
 	}
 }
+
+/*
+ * Does dump(8) ask the operator before stopping on SIGINT?  Then a stage
+ * leaves SIGINT ignored (DUMP_ASKS_INT in its environment).
+ */
+int
+ask_onint(void)
+{
+	const char *v = getenv("DUMP_ASKS_INT");
+
+	return v != NULL && *v != '\0';
+}

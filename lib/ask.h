@@ -6,5 +6,6 @@
 
 int	ask_open(void);
 int	ask(int tty, const char *question);
+int	ask_onint(void);
 
 #endif

@@ -346,6 +346,12 @@ interactive() {
 	done
 	echo "$1" >&7
 	echo go >"$T/go"
+	# The terminal stays open until dump has ended: its end of input
+	# would end script(1), and with it the session (SIGHUP).
+	until grep -q '^exit ' "$T/tty.out"; do
+		kill -0 "$pid"
+		sleep 0.05
+	done
 	exec 7>&-
 	wait "$pid"
 }

@@ -657,7 +657,7 @@ setup(struct tw *t)
 	sa.sa_handler = onstop;
 	/* dump asks the operator on SIGINT (DUMP_ASKS_INT, see dump(8)),
 	 * and stops the stages itself if the answer is yes. */
-	if (getenv("DUMP_ASKS_INT") == NULL || *getenv("DUMP_ASKS_INT") == '\0')
+	if (!ask_onint())
 		sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);

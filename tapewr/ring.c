@@ -25,6 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ask.h"
 #include "dtapewr.h"
 #include "msg.h"
 #include "xio.h"
@@ -186,7 +187,9 @@ writer(struct ring *r, int cmdfd, int tokin, int tokout, int statfd)
 	int i;
 
 	signal(SIGPIPE, SIG_IGN);	/* a closed output is an error to report */
-	signal(SIGINT, SIG_DFL);	/* the master's handlers are not ours */
+	/* The master's handlers are not ours; SIGINT stays ignored while
+	 * dump asks the operator about it (ask_onint). */
+	signal(SIGINT, ask_onint() ? SIG_IGN : SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
 	/* Progress requests are the master's; a write they cut short
