@@ -55,7 +55,7 @@ bin/ddate: $(DDATEOBJ) lib/libdump.a
 
 # Test tools: built by "make check", never installed.
 TOOLS = t/tools/bin/fsdesc t/tools/bin/dumpinfo t/tools/bin/ufsedit \
-	t/tools/bin/eomshim.so t/tools/bin/benchtree
+	t/tools/bin/eomshim.so t/tools/bin/sectorshim.so t/tools/bin/benchtree
 UEDIT = t/tools/ufsedit/alloc.c t/tools/ufsedit/check.c \
 	t/tools/ufsedit/cmd.c t/tools/ufsedit/dev.c t/tools/ufsedit/dir.c \
 	t/tools/ufsedit/inode.c t/tools/ufsedit/main.c
@@ -74,6 +74,11 @@ t/tools/bin/eomshim.so: t/tools/eomshim.c
 	mkdir -p t/tools/bin
 	$(CC) -O2 -g -std=c99 -Wall -Wextra -Werror -shared -fPIC -o $@ \
 	    t/tools/eomshim.c -ldl
+
+t/tools/bin/sectorshim.so: t/tools/sectorshim.c
+	mkdir -p t/tools/bin
+	$(CC) -O2 -g -std=c99 -Wall -Wextra -Werror -shared -fPIC -o $@ \
+	    t/tools/sectorshim.c -ldl
 
 t/tools/bin/benchtree: t/tools/benchtree.c
 	mkdir -p t/tools/bin

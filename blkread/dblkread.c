@@ -65,6 +65,7 @@ struct out {
 	uint64_t	*omit;		/* directory entries to leave out */
 	size_t		 nomit, capomit;
 	unsigned long	 eaomitted;	/* files whose extattrs -F nfs left out */
+	struct sectorio	 sio;		/* salvage reads */
 };
 
 static void
@@ -254,40 +255,71 @@ baddata(struct out *o)
 	o->sinceask = 0;
 }
 
+struct lostdata {
+	struct out	*o;
+	off_t		 base;		/* device byte of the run's start */
+	uint64_t	 fileoff;	/* file offset of the same byte */
+	uint32_t	 ino;
+};
+
 /*
- * After a large read failed: read fragment by fragment, zeros and a
- * report for each one that cannot be read, as dump reads sector by
- * sector after an error.
+ * Sectors of file data could not be read: their bytes are zeros, each
+ * sector counted against -I.
+ */
+static void
+lostdata(void *arg, off_t at, size_t len, unsigned long nsec,
+    int err)
+{
+	struct lostdata *l = arg;
+	struct out *o = l->o;
+
+	errno = err;
+	if (err != 0)
+		warnmsg("%s: inode %u: %zu bytes at byte %lld (fragment %lld, "
+		    "file offset %" PRIu64 ") cannot be read; zeros written:",
+		    o->devname, l->ino, len, (long long)at,
+		    (long long)(at / o->fsize),
+		    l->fileoff + (uint64_t)(at - l->base));
+	else
+		warnmsg("%s: inode %u: %zu bytes at byte %lld (fragment %lld, "
+		    "file offset %" PRIu64 ") lie past the end of the device; "
+		    "zeros written", o->devname, l->ino, len, (long long)at,
+		    (long long)(at / o->fsize),
+		    l->fileoff + (uint64_t)(at - l->base));
+	while (nsec-- > 0)
+		baddata(o);
+}
+
+/*
+ * After a large read failed: read the run again sector by sector past
+ * the cache, so that only the sectors that fail become zeros, as dump
+ * does after an error.  A read that fails and then succeeds is said.
  */
 static void
 salvage(struct out *o, unsigned char *p, size_t len, int64_t frag,
     uint64_t fileoff, uint32_t ino)
 {
-	size_t done, n;
-	ssize_t got;
+	struct lostdata l;
+	int err = errno;
 
-	for (done = 0; done < len; done += n) {
-		n = len - done < (size_t)o->fsize ? len - done : (size_t)o->fsize;
-		got = preadfull(o->devfd, p + done, n,
-		    (off_t)frag * o->fsize + (off_t)done);
-		if (got == (ssize_t)n)
-			continue;
-		if (got < 0)
-			warnmsg("%s: inode %u: fragment %" PRId64 " (file offset %"
-			    PRIu64 ") cannot be read; zeros written:",
-			    o->devname, ino, frag + (int64_t)(done /
-			    (size_t)o->fsize), fileoff + done);
-		else
-			warnmsg("%s: inode %u: fragment %" PRId64 " (file offset %"
-			    PRIu64 ") lies past the end of the device; zeros "
-			    "written", o->devname, ino, frag + (int64_t)(done /
-			    (size_t)o->fsize), fileoff + done);
-		memset(p + done, 0, n);
-		baddata(o);
-	}
+	l.o = o;
+	l.base = (off_t)frag * o->fsize;
+	l.fileoff = fileoff;
+	l.ino = ino;
+	if (sectorio_salvage(o->sio.buf != NULL ? &o->sio : NULL, o->devfd,
+	    o->devname, p, len, l.base, lostdata, &l) == 0)
+		warnmsg("%s: inode %u: read of %zu bytes at byte %lld (file "
+		    "offset %" PRIu64 ") failed (%s), then read sector by "
+		    "sector without error: the disk may be failing",
+		    o->devname, ino, len, (long long)l.base, fileoff,
+		    err != 0 ? strerror(err) : "short read");
 }
 
-/* Read len bytes at fragment frag into p, zeros for what fails. */
+/*
+ * Read len bytes at fragment frag into p, zeros for what fails.  Reads
+ * are whole fragments, so whole sectors: a tail's last fragment is read
+ * whole and only the file's bytes of it kept.
+ */
 static void
 readdata(struct out *o, unsigned char *p, size_t len, int64_t frag,
     uint64_t fileoff, uint32_t ino)
@@ -301,8 +333,9 @@ readdata(struct out *o, unsigned char *p, size_t len, int64_t frag,
 		baddata(o);
 		return;
 	}
-	if (preadfull(o->devfd, p, len, (off_t)frag * o->fsize) !=
-	    (ssize_t)len)
+	errno = 0;
+	if (preadunits(o->devfd, p, len, (off_t)frag * o->fsize,
+	    (size_t)o->fsize) != (ssize_t)len)
 		salvage(o, p, len, frag, fileoff, ino);
 }
 
@@ -495,6 +528,12 @@ begin(struct out *o, const struct rec_header *h, const char *dev,
 	if (o->devfd < 0)
 		die(BR_STARTUP, "%s:", o->devname);
 	checkdevice(o, h);
+	if (h->fsize < DEV_BSIZE || h->fsize > MAXBSIZE ||
+	    (h->fsize & (h->fsize - 1)) != 0)
+		die(BR_STARTUP, "%s: fragment size %d is not a power of two "
+		    "from %d to %d", o->devname, h->fsize, DEV_BSIZE, MAXBSIZE);
+	if (sectorio_open(&o->sio, o->devname, (size_t)h->fsize) != 0)
+		o->sio.buf = NULL;
 	o->layout = forcelayout >= 0 ? (enum layout)forcelayout :
 	    h->ufs2 ? LAYOUT_UFS2 : LAYOUT_NFS;
 	o->fsbe = h->be;

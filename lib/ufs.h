@@ -41,9 +41,12 @@
 #define UF_NODUMP	0x00000001
 #define SF_SNAPSHOT	0x00200000
 
+struct sectorio;
+
 struct ufs {
 	const char	*dev;
 	int		 fd;
+	struct sectorio	*sio;		/* salvage reads, or NULL */
 	int		 ufs2;		/* 0: UFS1, 1: UFS2 */
 	int		 be;		/* big-endian file system */
 	uint32_t	 magic;
@@ -95,6 +98,10 @@ struct cginfo {
 int	ufs_open(struct ufs *fs, const char *dev);
 int	ufs_openfd(struct ufs *fs, int fd, const char *dev);
 void	ufs_close(struct ufs *fs);
+int	ufs_pread(const struct ufs *fs, void *buf, size_t len, off_t off);
+unsigned long ufs_salvage(const struct ufs *fs, void *buf, size_t len,
+	    off_t off, void (*bad)(void *, off_t, size_t, unsigned long, int),
+	    void *arg);
 int64_t	ufs_cgstart(const struct ufs *fs, uint32_t cg);
 int	ufs_readcg(const struct ufs *fs, uint32_t cg, unsigned char *buf,
 	    struct cginfo *ci);

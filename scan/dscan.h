@@ -44,7 +44,8 @@ struct scan {
 	/* a window on the inode table, for ascending reads */
 	unsigned char	*ibuf;
 	uint32_t	 icap, ifirst, icount;
-	unsigned char	 ibad[WINDOW / MINBSIZE];	/* unreadable blocks */
+	unsigned char	 ibad[WINDOW / 128];	/* unreadable inodes */
+	unsigned char	*ilost;		/* inodes lost to read errors */
 	unsigned char	*indbuf;	/* indirect blocks, one per level */
 	struct filter	*filter;	/* -w, or NULL */
 	struct names	*names;		/* -p: paths in the stream */
