@@ -55,7 +55,8 @@ bin/ddate: $(DDATEOBJ) lib/libdump.a
 
 # Test tools: built by "make check", never installed.
 TOOLS = t/tools/bin/fsdesc t/tools/bin/dumpinfo t/tools/bin/ufsedit \
-	t/tools/bin/eomshim.so t/tools/bin/sectorshim.so t/tools/bin/benchtree
+	t/tools/bin/eomshim.so t/tools/bin/sectorshim.so t/tools/bin/badfs \
+	t/tools/bin/benchtree
 UEDIT = t/tools/ufsedit/alloc.c t/tools/ufsedit/check.c \
 	t/tools/ufsedit/cmd.c t/tools/ufsedit/dev.c t/tools/ufsedit/dir.c \
 	t/tools/ufsedit/inode.c t/tools/ufsedit/main.c
@@ -79,6 +80,17 @@ t/tools/bin/sectorshim.so: t/tools/sectorshim.c
 	mkdir -p t/tools/bin
 	$(CC) -O2 -g -std=c99 -Wall -Wextra -Werror -shared -fPIC -o $@ \
 	    t/tools/sectorshim.c -ldl
+
+# A FUSE file system with bad sectors (t/badsector.bats): Linux and
+# libfuse3 only, so built only where pkg-config finds fuse3.
+t/tools/bin/badfs: t/tools/badfs.c
+	mkdir -p t/tools/bin
+	if pkg-config --exists fuse3 2>/dev/null; then \
+		$(CC) $(CFLAGS) $(LDFLAGS) $$(pkg-config --cflags fuse3) -o $@ \
+		    t/tools/badfs.c $$(pkg-config --libs fuse3); \
+	else \
+		echo "badfs: pkg-config finds no fuse3; t/badsector.bats will skip"; \
+	fi
 
 t/tools/bin/benchtree: t/tools/benchtree.c
 	mkdir -p t/tools/bin

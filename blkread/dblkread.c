@@ -257,35 +257,52 @@ baddata(struct out *o)
 
 struct lostdata {
 	struct out	*o;
+	unsigned char	*p;		/* the run's bytes in ob */
 	off_t		 base;		/* device byte of the run's start */
 	uint64_t	 fileoff;	/* file offset of the same byte */
 	uint32_t	 ino;
 };
 
 /*
- * Sectors of file data could not be read: their bytes are zeros, each
- * sector counted against -I.
+ * A lost stretch of a directory becomes empty directory blocks (an
+ * unused entry spanning each 512-byte block, in the file system's byte
+ * order like the rest), so that restore reads the other entries.
  */
 static void
-lostdata(void *arg, off_t at, size_t len, unsigned long nsec,
-    int err)
+emptydirblocks(const struct out *o, unsigned char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + DIRBLKSIZ <= len; i += DIRBLKSIZ)
+		put16(p + i + 4, DIRBLKSIZ, o->fsbe);
+}
+
+/*
+ * Sectors of file data could not be read: their bytes are zeros (empty
+ * blocks in a directory), each sector counted against -I.
+ */
+static void
+lostdata(void *arg, off_t at, size_t len, unsigned long nsec, int err)
 {
 	struct lostdata *l = arg;
 	struct out *o = l->o;
+	uint64_t fileoff = l->fileoff + (uint64_t)(at - l->base);
+	const char *what = o->curtype == 'd' ? "empty directory blocks" :
+	    "zeros";
 
+	if (o->curtype == 'd')
+		emptydirblocks(o, l->p + (at - l->base), len);
 	errno = err;
 	if (err != 0)
 		warnmsg("%s: inode %u: %zu bytes at byte %lld (fragment %lld, "
-		    "file offset %" PRIu64 ") cannot be read; zeros written:",
+		    "file offset %" PRIu64 ") cannot be read; %s written:",
 		    o->devname, l->ino, len, (long long)at,
-		    (long long)(at / o->fsize),
-		    l->fileoff + (uint64_t)(at - l->base));
+		    (long long)(at / o->fsize), fileoff, what);
 	else
 		warnmsg("%s: inode %u: %zu bytes at byte %lld (fragment %lld, "
 		    "file offset %" PRIu64 ") lie past the end of the device; "
-		    "zeros written", o->devname, l->ino, len, (long long)at,
-		    (long long)(at / o->fsize),
-		    l->fileoff + (uint64_t)(at - l->base));
+		    "%s written", o->devname, l->ino, len, (long long)at,
+		    (long long)(at / o->fsize), fileoff, what);
 	while (nsec-- > 0)
 		baddata(o);
 }
@@ -303,6 +320,7 @@ salvage(struct out *o, unsigned char *p, size_t len, int64_t frag,
 	int err = errno;
 
 	l.o = o;
+	l.p = p;
 	l.base = (off_t)frag * o->fsize;
 	l.fileoff = fileoff;
 	l.ino = ino;

@@ -46,6 +46,7 @@ struct scan {
 	uint32_t	 icap, ifirst, icount;
 	unsigned char	 ibad[WINDOW / 128];	/* unreadable inodes */
 	unsigned char	*ilost;		/* inodes lost to read errors */
+	uint32_t	 nlost;		/* how many */
 	unsigned char	*indbuf;	/* indirect blocks, one per level */
 	struct filter	*filter;	/* -w, or NULL */
 	struct names	*names;		/* -p: paths in the stream */
@@ -57,6 +58,7 @@ int	scan_maps(struct scan *s);
 int	scan_mapdirs(struct scan *s);
 int	scan_emit(struct scan *s);
 int	scan_getraw(struct scan *s, uint32_t ino, const unsigned char **raw);
+void	scan_namelost(struct scan *s, struct names *nm);
 uint64_t scan_estimate(const struct ufs *fs, const struct dinode *dp);
 void	scan_reestimate(struct scan *s);
 uint64_t scan_overhead(const struct scan *s);

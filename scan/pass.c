@@ -16,6 +16,7 @@
 #include "bytes.h"
 #include "dir.h"
 #include "dscan.h"
+#include "esc.h"
 #include "msg.h"
 #include "rec.h"
 #include "str.h"
@@ -51,11 +52,43 @@ lostinodes(void *arg, off_t at, size_t len, unsigned long nsec,
 		return;
 	for (i = first; i < first + n; i++)
 		bm_set(s->ilost, i);
+	s->nlost += n;
 	s->errors++;
 	errno = err != 0 ? err : EIO;
 	warnmsg("%s: inodes %u to %u (cylinder group %u, %zu bytes at byte "
 	    "%lld): cannot read; they are not dumped:", fs->dev, first,
 	    first + n - 1, first / fs->ipg, len, (long long)at);
+}
+
+struct lostname {
+	struct scan	*s;
+	uint32_t	 ino;
+};
+
+static void
+putlost(void *arg, const char *path, size_t len)
+{
+	struct lostname *l = arg;
+	char esc[ESC_MAX(REC_PATHMAX)];
+
+	esc_encode(esc, (const unsigned char *)path, len);
+	warnmsg("%s: inode %u, lost with its sector, was %s", l->s->fs.dev,
+	    l->ino, esc);
+}
+
+/* Name every path of the inodes lost to read errors (escaped). */
+void
+scan_namelost(struct scan *s, struct names *nm)
+{
+	struct lostname l;
+	uint64_t ino = 0;
+
+	l.s = s;
+	while ((ino = bm_next(s->ilost, ino + 1, s->fs.maxino)) <
+	    s->fs.maxino) {
+		l.ino = (uint32_t)ino;
+		names_each(s, nm, l.ino, putlost, &l);
+	}
 }
 
 /*
