@@ -71,12 +71,13 @@ ino() {
 }
 
 # baddisk [badfs options]: serve the image with bad sectors through a
-# read-only loop device, named in DEV.
+# read-only loop device of LOOPSECTOR-byte sectors (512 unless set),
+# named in DEV.
 baddisk() {
 	mkdir -p "$T/mnt"
 	badfs "$@" "$IMG" "$T/mnt"
 	echo "$T/mnt" >"$T/mounted"
-	DEV=$(losetup -f --show -r "$T/mnt/disk")
+	DEV=$(losetup -f --show -r -b "${LOOPSECTOR:-512}" "$T/mnt/disk")
 	echo "$DEV" >"$T/loopdev"
 }
 
@@ -228,4 +229,29 @@ direntries() {
 	[[ "$ERR" == *"dblkread: $DEV: inode $big: read of "*" bytes at byte $((frag * FS)) (file offset 0) failed (Input/output error), then read sector by sector without error: the disk may be failing"* ]]
 	restore_into "$T/dump" "$T/out"
 	same_tree "$SRC" "$T/out" -p s
+}
+
+@test "on a disk of 4096-byte sectors a bad sector costs 4096 bytes, read in whole sectors" {
+	local src="$T/src4k" big frag bad
+	mkdir -p "$src"
+	head -c 1048576 /dev/urandom >"$src/big"
+	echo small >"$src/small"
+	mkimage "$src" "$T/img4k" 2 32768 4096
+	IMG=$T/img4k
+	dscan -q "$IMG" >"$T/rec4k"
+	big=$(awk '$1 == "i" && $8 == 1048576 { print $2 }' "$T/rec4k")
+	frag=$(awk '$1 == "d" && $2 == '"$big"' && $3 == 0 { print $4 }' "$T/rec4k")
+	bad=$((frag * 4096 + 3 * 4096))
+	# One bad 512-byte stretch inside the fourth 4096-byte sector.
+	LOOPSECTOR=4096 baddisk -b "$((bad + 1024))-$((bad + 1536))"
+	[ "$(blockdev --getss "$DEV")" = 4096 ]
+	dumped
+	[ "$ST" = 3 ]
+	[[ "$ERR" == *"dblkread: $DEV: inode $big: 4096 bytes at byte $bad (fragment $((frag + 3)), file offset 12288) cannot be read; zeros written: Input/output error"* ]]
+	[ "$(grep -c 'cannot be read' <<<"$ERR")" = 1 ]
+	[[ "$ERR" == *"dblkread: 1 unreadable or damaged blocks here"* ]]
+	restore_into "$T/dump" "$T/out"
+	cp -a "$src" "$T/expect"
+	zeros "$T/expect/big" 12288 4096
+	same_tree "$T/expect" "$T/out" -p s
 }
