@@ -546,12 +546,8 @@ begin(struct out *o, const struct rec_header *h, const char *dev,
 	if (o->devfd < 0)
 		die(BR_STARTUP, "%s:", o->devname);
 	checkdevice(o, h);
-	if (h->fsize < DEV_BSIZE || h->fsize > MAXBSIZE ||
-	    (h->fsize & (h->fsize - 1)) != 0)
-		die(BR_STARTUP, "%s: fragment size %d is not a power of two "
-		    "from %d to %d", o->devname, h->fsize, DEV_BSIZE, MAXBSIZE);
-	if (sectorio_open(&o->sio, o->devname, (size_t)h->fsize) != 0)
-		o->sio.buf = NULL;
+	/* Without it, salvage reads 512 bytes at a time through devfd. */
+	(void)sectorio_open(&o->sio, o->devname, (size_t)h->fsize);
 	o->layout = forcelayout >= 0 ? (enum layout)forcelayout :
 	    h->ufs2 ? LAYOUT_UFS2 : LAYOUT_NFS;
 	o->fsbe = h->be;

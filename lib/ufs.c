@@ -373,7 +373,7 @@ ufs_pread(const struct ufs *fs, void *buf, size_t len, off_t off)
  */
 unsigned long
 ufs_salvage(const struct ufs *fs, void *buf, size_t len, off_t off,
-    void (*bad)(void *, off_t, size_t, unsigned long, int), void *arg)
+    badsector_fn bad, void *arg)
 {
 	unsigned long n;
 	int err = errno;

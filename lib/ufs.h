@@ -11,6 +11,8 @@
 
 #include <stdint.h>
 
+#include "xio.h"
+
 #define UFS_NDADDR	12	/* direct block pointers in an inode */
 #define UFS_NIADDR	3	/* indirect block pointers */
 #define UFS_NXADDR	2	/* UFS2 extended-attribute block pointers */
@@ -40,8 +42,6 @@
 /* chflags(2) flags that dump cares about. */
 #define UF_NODUMP	0x00000001
 #define SF_SNAPSHOT	0x00200000
-
-struct sectorio;
 
 struct ufs {
 	const char	*dev;
@@ -100,8 +100,7 @@ int	ufs_openfd(struct ufs *fs, int fd, const char *dev);
 void	ufs_close(struct ufs *fs);
 int	ufs_pread(const struct ufs *fs, void *buf, size_t len, off_t off);
 unsigned long ufs_salvage(const struct ufs *fs, void *buf, size_t len,
-	    off_t off, void (*bad)(void *, off_t, size_t, unsigned long, int),
-	    void *arg);
+	    off_t off, badsector_fn bad, void *arg);
 int64_t	ufs_cgstart(const struct ufs *fs, uint32_t cg);
 int	ufs_readcg(const struct ufs *fs, uint32_t cg, unsigned char *buf,
 	    struct cginfo *ci);

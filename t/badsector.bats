@@ -219,14 +219,19 @@ direntries() {
 }
 
 @test "a large read that fails and then succeeds sector by sector leaves a line saying so, and the data is whole" {
-	local big frag bad
+	local big frag bad many dfrag dbad
 	big=$(ino /big)
 	frag=$(rec '$1 == "d" && $2 == '"$big"' && $3 == 0 { print $4 }')
 	bad=$((frag * FS + 5 * 512))
-	baddisk -s 512 -b "$bad-$((bad + 512))"
+	many=$(ino /many)
+	dfrag=$(rec '$1 == "d" && $2 == '"$many"' && $3 == 0 { print $4 }')
+	dbad=$((dfrag * FS + 512))
+	baddisk -s 512 -b "$bad-$((bad + 512)),$dbad-$((dbad + 512))"
 	dumped
 	[ "$ST" = 0 ]
 	[[ "$ERR" == *"dblkread: $DEV: inode $big: read of "*" bytes at byte $((frag * FS)) (file offset 0) failed (Input/output error), then read sector by sector without error: the disk may be failing"* ]]
+	[[ "$ERR" == *"dscan: $DEV: read of "*" bytes at byte $((dfrag * FS)) failed (Input/output error), then read sector by sector without error: the disk may be failing"* ]]
+	[[ "$ERR" == *"dblkread: $DEV: inode $many: read of "*" bytes at byte $((dfrag * FS)) (file offset 0) failed (Input/output error), then read sector by sector without error: the disk may be failing"* ]]
 	restore_into "$T/dump" "$T/out"
 	same_tree "$SRC" "$T/out" -p s
 }
