@@ -82,12 +82,14 @@ t/tools/bin/sectorshim.so: t/tools/sectorshim.c
 	    t/tools/sectorshim.c -ldl
 
 # A FUSE file system with bad sectors (t/badsector.bats): Linux and
-# libfuse3 only, so built only where pkg-config finds fuse3.
+# libfuse3 only, so built only where pkg-config finds fuse3, and with the
+# system's cc, whose C library libfuse3 was built for (CC may be musl-gcc).
 t/tools/bin/badfs: t/tools/badfs.c
 	mkdir -p t/tools/bin
 	if pkg-config --exists fuse3 2>/dev/null; then \
-		$(CC) $(CFLAGS) $(LDFLAGS) $$(pkg-config --cflags fuse3) -o $@ \
-		    t/tools/badfs.c $$(pkg-config --libs fuse3); \
+		cc -O2 -g -std=c99 -Wall -Wextra -Werror \
+		    $$(pkg-config --cflags fuse3) -o $@ t/tools/badfs.c \
+		    $$(pkg-config --libs fuse3); \
 	else \
 		echo "badfs: pkg-config finds no fuse3; t/badsector.bats will skip"; \
 	fi

@@ -2,8 +2,8 @@
  * sectorshim: an LD_PRELOAD library that makes one file behave like a
  * BSD raw disk device, which accepts only reads of a whole number of
  * sectors at a sector-aligned offset (FreeBSD's g_io_check; the other
- * BSDs' disk drivers have the same rule).  Test tool only; it needs the
- * GNU C library's dlsym(RTLD_NEXT) and symbol interposition.
+ * BSDs' disk drivers have the same rule).  Test tool only, for programs
+ * linked against the GNU C library (t/sector.bats skips otherwise).
  *
  *	SECTOR_FILE=path	the file that acts as the device
  *	SECTOR=bytes		the sector size (default 512)
@@ -84,15 +84,6 @@ pread(int fd, void *buf, size_t n, off_t off)
 }
 
 ssize_t
-pread64(int fd, void *buf, size_t n, off64_t off)
-{
-	if (refuse(fd, n, off) != 0)
-		return -1;
-	return ((ssize_t (*)(int, void *, size_t, off64_t))dlsym(RTLD_NEXT,
-	    "pread64"))(fd, buf, n, off);
-}
-
-ssize_t
 read(int fd, void *buf, size_t n)
 {
 	off_t off;
@@ -103,7 +94,17 @@ read(int fd, void *buf, size_t n)
 	return ((readfn)dlsym(RTLD_NEXT, "read"))(fd, buf, n);
 }
 
-/* The fortified entry points, for programs built with _FORTIFY_SOURCE. */
+#ifdef __GLIBC__
+/* glibc's large-file and fortified entry points. */
+ssize_t
+pread64(int fd, void *buf, size_t n, off64_t off)
+{
+	if (refuse(fd, n, off) != 0)
+		return -1;
+	return ((ssize_t (*)(int, void *, size_t, off64_t))dlsym(RTLD_NEXT,
+	    "pread64"))(fd, buf, n, off);
+}
+
 ssize_t
 __read_chk(int fd, void *buf, size_t n, size_t buflen)
 {
@@ -124,3 +125,4 @@ __pread64_chk(int fd, void *buf, size_t n, off64_t off, size_t buflen)
 	(void)buflen;
 	return pread64(fd, buf, n, off);
 }
+#endif
