@@ -157,7 +157,6 @@ hole(struct walk *w, uint64_t span)
 	    span << w->fs->bshift);
 }
 
-/* Indirect block addr at level (0: single), mapping span blocks. */
 struct lostind {
 	struct walk	*w;
 	int64_t		 addr;
@@ -191,6 +190,7 @@ lostpointers(void *arg, off_t at, size_t len, unsigned long nsec,
 		    l->w->dp->ino, (long long)l->addr, len, (long long)at);
 }
 
+/* Indirect block addr at level (0: single), mapping span blocks. */
 static void
 indirect(struct walk *w, int64_t addr, int level, uint64_t span)
 {

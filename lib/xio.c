@@ -255,6 +255,37 @@ sectorio_read(struct sectorio *sio, const char *path, void *dst, off_t off)
 	}
 }
 
+/* A stretch of bad sectors that failed alike, not yet reported. */
+struct badrun {
+	off_t		at;
+	size_t		len;
+	unsigned long	n;
+	int		err;
+};
+
+static void
+badflush(struct badrun *r, badsector_fn bad, void *arg)
+{
+	if (r->n > 0)
+		bad(arg, r->at, r->len, r->n, r->err);
+	r->n = 0;
+}
+
+/* Add [at, at + len) of a sector that failed with err to the stretch. */
+static void
+badadd(struct badrun *r, off_t at, size_t len, int err, badsector_fn bad,
+    void *arg)
+{
+	if (r->n > 0 && err != r->err)
+		badflush(r, bad, arg);
+	if (r->n++ == 0) {
+		r->at = at;
+		r->len = 0;
+		r->err = err;
+	}
+	r->len += len;
+}
+
 /*
  * Read [off, off + len) into buf sector by sector through sio (or fd,
  * 512 bytes at a time, when sio is NULL).  The part of the range in a
@@ -268,49 +299,34 @@ sectorio_salvage(struct sectorio *sio, int fd, const char *path,
     unsigned char *buf, size_t len, off_t off, badsector_fn bad, void *arg)
 {
 	static unsigned char tmp[XIO_UNITMAX];
-	off_t cur = off, end = off + (off_t)len, s, to, badat = 0;
-	size_t sec, badlen = 0;
+	struct badrun run = { 0, 0, 0, 0 };
+	off_t cur, end = off + (off_t)len, s, to;
+	size_t sec;
 	ssize_t got;
-	unsigned long nbad = 0, run = 0;
-	int err, baderr = 0;
+	unsigned long nbad = 0;
 
-	while (cur < end) {
+	for (cur = off; cur < end; cur = to) {
 		sec = sio != NULL ? sio->sector : XIO_SECTOR;
 		s = cur - cur % (off_t)sec;
 		if (sio != NULL) {
 			got = sectorio_read(sio, path, tmp, s);
-			sec = sio->sector;
+			sec = sio->sector;	/* it may have grown */
 			s = cur - cur % (off_t)sec;
 		} else {
 			got = preadfull(fd, tmp, sec, s);
 		}
-		err = got < 0 ? errno : 0;
 		to = s + (off_t)sec < end ? s + (off_t)sec : end;
 		if (got >= to - s) {
+			badflush(&run, bad, arg);
 			memcpy(buf + (cur - off), tmp + (cur - s),
 			    (size_t)(to - cur));
-		} else {
-			memset(buf + (cur - off), 0, (size_t)(to - cur));
-			if (run > 0 && err != baderr) {
-				bad(arg, badat, badlen, run, baderr);
-				run = 0;
-			}
-			if (run++ == 0) {
-				badat = cur;
-				badlen = 0;
-				baderr = err;
-			}
-			badlen += (size_t)(to - cur);
-			nbad++;
-			cur = to;
 			continue;
 		}
-		if (run > 0)
-			bad(arg, badat, badlen, run, baderr);
-		run = 0;
-		cur = to;
+		memset(buf + (cur - off), 0, (size_t)(to - cur));
+		badadd(&run, cur, (size_t)(to - cur), got < 0 ? errno : 0, bad,
+		    arg);
+		nbad++;
 	}
-	if (run > 0)
-		bad(arg, badat, badlen, run, baderr);
+	badflush(&run, bad, arg);
 	return nbad;
 }
