@@ -202,6 +202,7 @@ direntries() {
 	[ "$ST" = 3 ]
 	[[ "$ERR" == *"dscan: $DEV: inodes $first to $((first + 1)) (cylinder group 0, 512 bytes at byte $bad): cannot read; they are not dumped: Input/output error"* ]]
 	[ "$(grep -c 'cannot read' <<<"$ERR")" = 1 ]
+	[[ "$ERR" == *"dscan: $DEV: 1 error; the stream is complete but damaged parts were left out or zeroed"* ]]
 	rec '$1 == "n" && ($2 == '"$first"' || $2 == '"$((first + 1))"') { print $2, $3 }' >"$T/lost"
 	[ "$(wc -l <"$T/lost")" = 2 ]
 	# Each lost inode is named by its path.
