@@ -152,3 +152,19 @@ e59ff97941044f85df5297e1c302d260  dir1/dir2/dir3/file2" ]
 		[ "$(cat "$out/other/path/target/to/my/file.ext")" = "resolved!" ]
 	done
 }
+
+@test "dscan -p, -s and a level 1 read the directories in whole sectors too" {
+	local s img
+	img=$(fixture freebsd-ufs2-le.img.gz)
+	for s in 512 4096; do
+		run -0 --separate-stderr shimmed "$s" "$img" dscan -qp -t 1700000000 "$img"
+		none_refused
+		[[ "$output" == *"n 513 /dir1/dir2/dir3/file2"* ]]
+		run -0 --separate-stderr shimmed "$s" "$img" dscan -s "$img"
+		none_refused
+		# A level 1 reads every directory in pass II.
+		run --separate-stderr shimmed "$s" "$img" dscan -q -l 1 -T 'Sun Nov 15 09:00:00 2026' "$img"
+		none_refused
+		[[ "${lines[-1]}" == "end "* ]]
+	done
+}
