@@ -261,6 +261,7 @@ struct lostdata {
 	off_t		 base;		/* device byte of the run's start */
 	uint64_t	 fileoff;	/* file offset of the same byte */
 	uint32_t	 ino;
+	int		 dir;		/* directory entries, not data */
 };
 
 /*
@@ -287,10 +288,9 @@ lostdata(void *arg, off_t at, size_t len, unsigned long nsec, int err)
 	struct lostdata *l = arg;
 	struct out *o = l->o;
 	uint64_t fileoff = l->fileoff + (uint64_t)(at - l->base);
-	const char *what = o->curtype == 'd' ? "empty directory blocks" :
-	    "zeros";
+	const char *what = l->dir ? "empty directory blocks" : "zeros";
 
-	if (o->curtype == 'd')
+	if (l->dir)
 		emptydirblocks(o, l->p + (at - l->base), len);
 	errno = err;
 	if (err != 0)
@@ -314,7 +314,7 @@ lostdata(void *arg, off_t at, size_t len, unsigned long nsec, int err)
  */
 static void
 salvage(struct out *o, unsigned char *p, size_t len, int64_t frag,
-    uint64_t fileoff, uint32_t ino)
+    uint64_t fileoff, uint32_t ino, int dir)
 {
 	struct lostdata l;
 	int err = errno;
@@ -324,6 +324,7 @@ salvage(struct out *o, unsigned char *p, size_t len, int64_t frag,
 	l.base = (off_t)frag * o->fsize;
 	l.fileoff = fileoff;
 	l.ino = ino;
+	l.dir = dir;
 	if (sectorio_salvage(o->sio.buf != NULL ? &o->sio : NULL, o->devfd,
 	    o->devname, p, len, l.base, lostdata, &l) == 0)
 		warnmsg("%s: inode %u: read of %zu bytes at byte %lld (file "
@@ -334,13 +335,14 @@ salvage(struct out *o, unsigned char *p, size_t len, int64_t frag,
 }
 
 /*
- * Read len bytes at fragment frag into p, zeros for what fails.  Reads
- * are whole fragments, so whole sectors: a tail's last fragment is read
- * whole and only the file's bytes of it kept.
+ * Read len bytes at fragment frag into p, zeros (empty blocks of a
+ * directory: dir) for what fails.  Reads are whole fragments, so whole
+ * sectors: a tail's last fragment is read whole and only the file's
+ * bytes of it kept.
  */
 static void
 readdata(struct out *o, unsigned char *p, size_t len, int64_t frag,
-    uint64_t fileoff, uint32_t ino)
+    uint64_t fileoff, uint32_t ino, int dir)
 {
 	if (frag < 0 || frag > o->fssize ||
 	    (uint64_t)(o->fssize - frag) * (uint64_t)o->fsize < len) {
@@ -354,7 +356,7 @@ readdata(struct out *o, unsigned char *p, size_t len, int64_t frag,
 	errno = 0;
 	if (preadunits(o->devfd, p, len, (off_t)frag * o->fsize,
 	    (size_t)o->fsize) != (ssize_t)len)
-		salvage(o, p, len, frag, fileoff, ino);
+		salvage(o, p, len, frag, fileoff, ino, dir);
 }
 
 /*
@@ -417,7 +419,8 @@ addrun(struct out *o, uint32_t ino, uint64_t off, int64_t frag, uint64_t len,
 			memset(o->sp.addr + o->nslots, 0, (size_t)n);
 		} else {
 			p = o->ob + o->hdr + (size_t)(1 + o->ndata) * TP_BSIZE;
-			readdata(o, p, (size_t)bytes, frag, off, ino);
+			readdata(o, p, (size_t)bytes, frag, off, ino,
+			    o->curtype == 'd' && !ext);
 			memset(p + bytes, 0, (size_t)(n * TP_BSIZE - bytes));
 			if (o->curtype == 'd' && !ext && o->nomit > 0)
 				omitentries(o, p, off, bytes, ino);

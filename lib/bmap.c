@@ -173,7 +173,7 @@ lostpointers(void *arg, off_t at, size_t len, unsigned long nsec,
 	off_t first = (at - (off_t)l->addr * fs->fsize) / (off_t)wide;
 
 	(void)nsec;
-	if (!complain(l->w))
+	if (sectorio_seen(fs->sio, at) || !complain(l->w))
 		return;
 	errno = err;
 	if (err != 0)

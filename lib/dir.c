@@ -101,7 +101,10 @@ struct lostdir {
 	unsigned char	 bad[READMAX / DIRBLKSIZ];	/* per directory block */
 };
 
-/* A sector of a directory could not be read: the entries in it are lost. */
+/*
+ * A sector of a directory could not be read: the entries in it are
+ * lost, reported and counted the first time only.
+ */
 static void
 lostentries(void *arg, off_t at, size_t len, unsigned long nsec,
     int err)
@@ -115,6 +118,8 @@ lostentries(void *arg, off_t at, size_t len, unsigned long nsec,
 	    i < (size_t)(at - l->base + (off_t)len + DIRBLKSIZ - 1) / DIRBLKSIZ;
 	    i++)
 		l->bad[i] = 1;
+	if (sectorio_seen(fs->sio, at))
+		return;
 	(*l->w->errors)++;
 	errno = err != 0 ? err : EIO;
 	warnmsg("%s: directory inode %u: %zu bytes at byte %lld cannot be "

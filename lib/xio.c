@@ -202,6 +202,26 @@ sectorio_close(struct sectorio *sio)
 	sio->buf = NULL;
 }
 
+/*
+ * Has the bad stretch at byte at been reported already?  Remembers it
+ * if not, so that a structure read again (a directory in two passes)
+ * is reported once; past XIO_SEEN stretches, it says no.
+ */
+int
+sectorio_seen(struct sectorio *sio, off_t at)
+{
+	unsigned i;
+
+	if (sio == NULL)
+		return 0;
+	for (i = 0; i < sio->nseen; i++)
+		if (sio->seen[i] == at)
+			return 1;
+	if (sio->nseen < XIO_SEEN)
+		sio->seen[sio->nseen++] = at;
+	return 0;
+}
+
 /* Without O_DIRECT: open the path again plainly, keeping the sector. */
 static int
 sectorio_plain(struct sectorio *sio, const char *path)
