@@ -55,7 +55,8 @@ bin/ddate: $(DDATEOBJ) lib/libdump.a
 
 # Test tools: built by "make check", never installed.
 TOOLS = t/tools/bin/fsdesc t/tools/bin/dumpinfo t/tools/bin/ufsedit \
-	t/tools/bin/eomshim.so t/tools/bin/benchtree
+	t/tools/bin/eomshim.so t/tools/bin/sectorshim.so t/tools/bin/badfs \
+	t/tools/bin/benchtree
 UEDIT = t/tools/ufsedit/alloc.c t/tools/ufsedit/check.c \
 	t/tools/ufsedit/cmd.c t/tools/ufsedit/dev.c t/tools/ufsedit/dir.c \
 	t/tools/ufsedit/inode.c t/tools/ufsedit/main.c
@@ -74,6 +75,24 @@ t/tools/bin/eomshim.so: t/tools/eomshim.c
 	mkdir -p t/tools/bin
 	$(CC) -O2 -g -std=c99 -Wall -Wextra -Werror -shared -fPIC -o $@ \
 	    t/tools/eomshim.c -ldl
+
+t/tools/bin/sectorshim.so: t/tools/sectorshim.c
+	mkdir -p t/tools/bin
+	$(CC) -O2 -g -std=c99 -Wall -Wextra -Werror -shared -fPIC -o $@ \
+	    t/tools/sectorshim.c -ldl
+
+# A FUSE file system with bad sectors (t/badsector.bats): Linux and
+# libfuse3 only, so built only where pkg-config finds fuse3, and with the
+# system's cc, whose C library libfuse3 was built for (CC may be musl-gcc).
+t/tools/bin/badfs: t/tools/badfs.c
+	mkdir -p t/tools/bin
+	if pkg-config --exists fuse3 2>/dev/null; then \
+		cc -O2 -g -std=c99 -Wall -Wextra -Werror \
+		    $$(pkg-config --cflags fuse3) -o $@ t/tools/badfs.c \
+		    $$(pkg-config --libs fuse3); \
+	else \
+		echo "badfs: pkg-config finds no fuse3; t/badsector.bats will skip"; \
+	fi
 
 t/tools/bin/benchtree: t/tools/benchtree.c
 	mkdir -p t/tools/bin

@@ -67,6 +67,7 @@ struct out {
 	uint64_t	*omit;		/* directory entries to leave out */
 	size_t		 nomit, capomit;
 	unsigned long	 eaomitted;	/* files whose extattrs -F nfs left out */
+	struct sectorio	 sio;		/* salvage reads */
 };
 
 static void
@@ -256,43 +257,94 @@ baddata(struct out *o)
 	o->sinceask = 0;
 }
 
+struct lostdata {
+	struct out	*o;
+	unsigned char	*p;		/* the run's bytes in ob */
+	off_t		 base;		/* device byte of the run's start */
+	uint64_t	 fileoff;	/* file offset of the same byte */
+	uint32_t	 ino;
+	int		 dir;		/* directory entries, not data */
+};
+
 /*
- * After a large read failed: read fragment by fragment, zeros and a
- * report for each one that cannot be read, as dump reads sector by
- * sector after an error.
+ * A lost stretch of a directory becomes empty directory blocks (an
+ * unused entry spanning each 512-byte block, in the file system's byte
+ * order like the rest), so that restore reads the other entries.
+ */
+static void
+emptydirblocks(const struct out *o, unsigned char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + DIRBLKSIZ <= len; i += DIRBLKSIZ)
+		put16(p + i + 4, DIRBLKSIZ, o->fsbe);
+}
+
+/*
+ * Sectors of file data could not be read: their bytes are zeros (empty
+ * blocks in a directory), each sector counted against -I.
+ */
+static void
+lostdata(void *arg, off_t at, size_t len, unsigned long nsec, int err)
+{
+	struct lostdata *l = arg;
+	struct out *o = l->o;
+	uint64_t fileoff = l->fileoff + (uint64_t)(at - l->base);
+	const char *what = l->dir ? "empty directory blocks" : "zeros";
+
+	if (l->dir)
+		emptydirblocks(o, l->p + (at - l->base), len);
+	errno = err;
+	if (err != 0)
+		warnmsg("%s: inode %u: %zu bytes at byte %lld (fragment %lld, "
+		    "file offset %" PRIu64 ") cannot be read; %s written:",
+		    o->devname, l->ino, len, (long long)at,
+		    (long long)(at / o->fsize), fileoff, what);
+	else
+		warnmsg("%s: inode %u: %zu bytes at byte %lld (fragment %lld, "
+		    "file offset %" PRIu64 ") lie past the end of the device; "
+		    "%s written", o->devname, l->ino, len, (long long)at,
+		    (long long)(at / o->fsize), fileoff, what);
+	while (nsec-- > 0)
+		baddata(o);
+}
+
+/*
+ * After a large read failed: read the run again sector by sector past
+ * the cache, so that only the sectors that fail become zeros, as dump
+ * does after an error.  A read that fails and then succeeds is said.
  */
 static void
 salvage(struct out *o, unsigned char *p, size_t len, int64_t frag,
-    uint64_t fileoff, uint32_t ino)
+    uint64_t fileoff, uint32_t ino, int dir)
 {
-	size_t done, n;
-	ssize_t got;
+	struct lostdata l;
+	int err = errno;
 
-	for (done = 0; done < len; done += n) {
-		n = len - done < (size_t)o->fsize ? len - done : (size_t)o->fsize;
-		got = preadfull(o->devfd, p + done, n,
-		    (off_t)frag * o->fsize + (off_t)done);
-		if (got == (ssize_t)n)
-			continue;
-		if (got < 0)
-			warnmsg("%s: inode %u: fragment %" PRId64 " (file offset %"
-			    PRIu64 ") cannot be read; zeros written:",
-			    o->devname, ino, frag + (int64_t)(done /
-			    (size_t)o->fsize), fileoff + done);
-		else
-			warnmsg("%s: inode %u: fragment %" PRId64 " (file offset %"
-			    PRIu64 ") lies past the end of the device; zeros "
-			    "written", o->devname, ino, frag + (int64_t)(done /
-			    (size_t)o->fsize), fileoff + done);
-		memset(p + done, 0, n);
-		baddata(o);
-	}
+	l.o = o;
+	l.p = p;
+	l.base = (off_t)frag * o->fsize;
+	l.fileoff = fileoff;
+	l.ino = ino;
+	l.dir = dir;
+	if (sectorio_salvage(o->sio.buf != NULL ? &o->sio : NULL, o->devfd,
+	    o->devname, p, len, l.base, lostdata, &l) == 0)
+		warnmsg("%s: inode %u: read of %zu bytes at byte %lld (file "
+		    "offset %" PRIu64 ") failed (%s), then read sector by "
+		    "sector without error: the disk may be failing",
+		    o->devname, ino, len, (long long)l.base, fileoff,
+		    err != 0 ? strerror(err) : "short read");
 }
 
-/* Read len bytes at fragment frag into p, zeros for what fails. */
+/*
+ * Read len bytes at fragment frag into p, zeros (empty blocks of a
+ * directory: dir) for what fails.  Reads are whole fragments, so whole
+ * sectors: a tail's last fragment is read whole and only the file's
+ * bytes of it kept.
+ */
 static void
 readdata(struct out *o, unsigned char *p, size_t len, int64_t frag,
-    uint64_t fileoff, uint32_t ino)
+    uint64_t fileoff, uint32_t ino, int dir)
 {
 	if (frag < 0 || frag > o->fssize ||
 	    (uint64_t)(o->fssize - frag) * (uint64_t)o->fsize < len) {
@@ -303,9 +355,10 @@ readdata(struct out *o, unsigned char *p, size_t len, int64_t frag,
 		baddata(o);
 		return;
 	}
-	if (preadfull(o->devfd, p, len, (off_t)frag * o->fsize) !=
-	    (ssize_t)len)
-		salvage(o, p, len, frag, fileoff, ino);
+	errno = 0;
+	if (preadunits(o->devfd, p, len, (off_t)frag * o->fsize,
+	    (size_t)o->fsize) != (ssize_t)len)
+		salvage(o, p, len, frag, fileoff, ino, dir);
 }
 
 /*
@@ -368,7 +421,8 @@ addrun(struct out *o, uint32_t ino, uint64_t off, int64_t frag, uint64_t len,
 			memset(o->sp.addr + o->nslots, 0, (size_t)n);
 		} else {
 			p = o->ob + o->hdr + (size_t)(1 + o->ndata) * TP_BSIZE;
-			readdata(o, p, (size_t)bytes, frag, off, ino);
+			readdata(o, p, (size_t)bytes, frag, off, ino,
+			    o->curtype == 'd' && !ext);
 			memset(p + bytes, 0, (size_t)(n * TP_BSIZE - bytes));
 			if (o->curtype == 'd' && !ext && o->nomit > 0)
 				omitentries(o, p, off, bytes, ino);
@@ -497,6 +551,8 @@ begin(struct out *o, const struct rec_header *h, const char *dev,
 	if (o->devfd < 0)
 		die(BR_STARTUP, "%s:", o->devname);
 	checkdevice(o, h);
+	/* Without it, salvage reads 512 bytes at a time through devfd. */
+	(void)sectorio_open(&o->sio, o->devname, (size_t)h->fsize);
 	o->layout = forcelayout >= 0 ? (enum layout)forcelayout :
 	    h->ufs2 ? LAYOUT_UFS2 : LAYOUT_NFS;
 	o->fsbe = h->be;

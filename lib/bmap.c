@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -156,6 +157,39 @@ hole(struct walk *w, uint64_t span)
 	    span << w->fs->bshift);
 }
 
+struct lostind {
+	struct walk	*w;
+	int64_t		 addr;
+};
+
+/* A sector of an indirect block could not be read: its pointers are 0. */
+static void
+lostpointers(void *arg, off_t at, size_t len, unsigned long nsec,
+    int err)
+{
+	struct lostind *l = arg;
+	const struct ufs *fs = l->w->fs;
+	size_t wide = fs->ufs2 ? 8 : 4;
+	off_t first = (at - (off_t)l->addr * fs->fsize) / (off_t)wide;
+
+	(void)nsec;
+	if (sectorio_seen(fs->sio, at) || !complain(l->w))
+		return;
+	errno = err;
+	if (err != 0)
+		warnmsg("%s: inode %u: indirect block at fragment %lld: %zu "
+		    "bytes at byte %lld (pointers %lld to %lld) cannot be "
+		    "read; the blocks they point to are dumped as holes:",
+		    fs->dev, l->w->dp->ino, (long long)l->addr, len,
+		    (long long)at, (long long)first,
+		    (long long)first + (long long)(len / wide) - 1);
+	else
+		warnmsg("%s: inode %u: indirect block at fragment %lld: %zu "
+		    "bytes at byte %lld lie past the end of the device; the "
+		    "blocks they point to are dumped as holes", fs->dev,
+		    l->w->dp->ino, (long long)l->addr, len, (long long)at);
+}
+
 /* Indirect block addr at level (0: single), mapping span blocks. */
 static void
 indirect(struct walk *w, int64_t addr, int level, uint64_t span)
@@ -165,7 +199,7 @@ indirect(struct walk *w, int64_t addr, int level, uint64_t span)
 	uint64_t sub = span / (uint64_t)fs->nindir;
 	int i, bad = 0, wide = fs->ufs2 ? 8 : 4;
 	int64_t a;
-	ssize_t n;
+	struct lostind lost;
 
 	if (addr == 0) {
 		hole(w, span);
@@ -199,22 +233,11 @@ indirect(struct walk *w, int64_t addr, int level, uint64_t span)
 		hole(w, span);
 		return;
 	}
-	n = preadfull(fs->fd, buf, (size_t)fs->bsize, (off_t)addr * fs->fsize);
-	if (n != fs->bsize) {
-		if (complain(w)) {
-			if (n < 0)
-				warnmsg("%s: inode %u: indirect block at "
-				    "fragment %lld: read error; its blocks are "
-				    "dumped as zeros:", fs->dev, w->dp->ino,
-				    (long long)addr);
-			else
-				warnmsg("%s: inode %u: indirect block at "
-				    "fragment %lld: short read; its blocks are "
-				    "dumped as zeros", fs->dev, w->dp->ino,
-				    (long long)addr);
-		}
-		hole(w, span);
-		return;
+	if (ufs_pread(fs, buf, (size_t)fs->bsize, (off_t)addr * fs->fsize) != 0) {
+		lost.w = w;
+		lost.addr = addr;
+		ufs_salvage(fs, buf, (size_t)fs->bsize, (off_t)addr * fs->fsize,
+		    lostpointers, &lost);
 	}
 	w->chain[w->depth++] = addr;
 	for (i = 0; i < fs->nindir && w->lbn < w->nblk && !w->stop; i++) {

@@ -1,5 +1,6 @@
 #include <sys/types.h>
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,13 +95,64 @@ struct dwalk {
 	unsigned long		*errors;
 };
 
+struct lostdir {
+	struct dwalk	*w;
+	off_t		 base;		/* device byte of buf[0] */
+	unsigned char	 bad[READMAX / DIRBLKSIZ];	/* per directory block */
+};
+
+/*
+ * A sector of a directory could not be read: the entries in it are
+ * lost, reported and counted the first time only.
+ */
+static void
+lostentries(void *arg, off_t at, size_t len, unsigned long nsec,
+    int err)
+{
+	struct lostdir *l = arg;
+	const struct ufs *fs = l->w->fs;
+	size_t i;
+
+	(void)nsec;
+	for (i = (size_t)(at - l->base) / DIRBLKSIZ;
+	    i < (size_t)(at - l->base + (off_t)len + DIRBLKSIZ - 1) / DIRBLKSIZ;
+	    i++)
+		l->bad[i] = 1;
+	if (sectorio_seen(fs->sio, at))
+		return;
+	(*l->w->errors)++;
+	errno = err != 0 ? err : EIO;
+	warnmsg("%s: directory inode %u: %zu bytes at byte %lld cannot be "
+	    "read; the entries in them are lost:", fs->dev, l->w->dp->ino,
+	    len, (long long)at);
+}
+
+/* Hand the entries of the directory blocks of buf that were read to fn. */
+static int
+goodblocks(struct dwalk *w, const struct lostdir *l, size_t n, uint64_t off)
+{
+	size_t a, b;
+	int rc;
+
+	for (a = 0; a < n; a = b) {
+		for (; a < n && l->bad[a / DIRBLKSIZ]; a += DIRBLKSIZ)
+			continue;
+		for (b = a; b < n && !l->bad[b / DIRBLKSIZ]; b += DIRBLKSIZ)
+			continue;
+		if (b > a && (rc = dir_blocks(w->fs, w->dp->ino, w->buf + a,
+		    b - a, off + a, w->fn, w->arg, w->errors)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
 static int
 dirrun(void *arg, const struct run *r)
 {
 	struct dwalk *w = arg;
 	const struct ufs *fs = w->fs;
+	struct lostdir l;
 	uint64_t done, n;
-	ssize_t got;
 	int rc;
 
 	if (r->frag == 0) {
@@ -112,17 +164,17 @@ dirrun(void *arg, const struct run *r)
 	}
 	for (done = 0; done < r->len; done += n) {
 		n = r->len - done < READMAX ? r->len - done : READMAX;
-		got = preadfull(fs->fd, w->buf, (size_t)n,
-		    (off_t)r->frag * fs->fsize + (off_t)done);
-		if (got != (ssize_t)n) {
-			warnmsg("%s: directory inode %u: cannot read %llu "
-			    "bytes at fragment %lld", fs->dev, w->dp->ino,
-			    (unsigned long long)n, (long long)r->frag);
-			(*w->errors)++;
-			continue;
+		l.base = (off_t)r->frag * fs->fsize + (off_t)done;
+		if (ufs_pread(fs, w->buf, (size_t)n, l.base) == 0) {
+			rc = dir_blocks(fs, w->dp->ino, w->buf, (size_t)n,
+			    r->off + done, w->fn, w->arg, w->errors);
+		} else {
+			l.w = w;
+			memset(l.bad, 0, sizeof(l.bad));
+			ufs_salvage(fs, w->buf, (size_t)n, l.base, lostentries,
+			    &l);
+			rc = goodblocks(w, &l, (size_t)n, r->off + done);
 		}
-		rc = dir_blocks(fs, w->dp->ino, w->buf, (size_t)n,
-		    r->off + done, w->fn, w->arg, w->errors);
 		if (rc != 0)
 			return rc;
 	}

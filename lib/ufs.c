@@ -312,6 +312,12 @@ ufs_open(struct ufs *fs, const char *dev)
 		close(fd);
 		return -1;
 	}
+	fs->sio = malloc(sizeof(*fs->sio));
+	if (fs->sio != NULL &&
+	    sectorio_open(fs->sio, dev, (size_t)fs->fsize) != 0) {
+		free(fs->sio);
+		fs->sio = NULL;
+	}
 	return 0;
 }
 
@@ -336,6 +342,49 @@ ufs_close(struct ufs *fs)
 	if (fs->fd >= 0)
 		close(fs->fd);
 	fs->fd = -1;
+	if (fs->sio != NULL) {
+		sectorio_close(fs->sio);
+		free(fs->sio);
+		fs->sio = NULL;
+	}
+}
+
+/*
+ * Read len bytes at byte off in whole fragments (so in whole sectors,
+ * whatever the disk's sector size).  Returns 0, or -1 with errno set
+ * (EIO for a short read).
+ */
+int
+ufs_pread(const struct ufs *fs, void *buf, size_t len, off_t off)
+{
+	ssize_t got = preadunits(fs->fd, buf, len, off, (size_t)fs->fsize);
+
+	if (got == (ssize_t)len)
+		return 0;
+	if (got >= 0)
+		errno = EIO;
+	return -1;
+}
+
+/*
+ * After ufs_pread failed: read the range again sector by sector past
+ * the cache; see sectorio_salvage.  When every sector reads, say so:
+ * a read that fails and then succeeds is a disk going bad.
+ */
+unsigned long
+ufs_salvage(const struct ufs *fs, void *buf, size_t len, off_t off,
+    badsector_fn bad, void *arg)
+{
+	unsigned long n;
+	int err = errno;
+
+	n = sectorio_salvage(fs->sio, fs->fd, fs->dev, buf, len, off, bad,
+	    arg);
+	if (n == 0)
+		warnmsg("%s: read of %zu bytes at byte %lld failed (%s), then "
+		    "read sector by sector without error: the disk may be "
+		    "failing", fs->dev, len, (long long)off, strerror(err));
+	return n;
 }
 
 /* First fragment of cylinder group cg (cgstart in <ufs/ffs/fs.h>). */
@@ -360,15 +409,10 @@ ufs_readcg(const struct ufs *fs, uint32_t cg, unsigned char *buf,
     struct cginfo *ci)
 {
 	off_t off = (off_t)(ufs_cgstart(fs, cg) + fs->cblkno) * fs->fsize;
-	ssize_t n;
 	uint32_t init;
 
-	n = preadfull(fs->fd, buf, (size_t)fs->cgsize, off);
-	if (n != fs->cgsize) {
-		if (n >= 0)
-			errno = EIO;
+	if (ufs_pread(fs, buf, (size_t)fs->cgsize, off) != 0)
 		return -1;
-	}
 	ci->ok = get32(buf + CG_MAGIC_OFF, fs->be) == CG_MAGIC &&
 	    get32(buf + CG_CGX, fs->be) == cg;
 	ci->initediblk = fs->ipg;
@@ -544,14 +588,6 @@ int
 ufs_readinodes(const struct ufs *fs, uint32_t start, uint32_t n,
     unsigned char *buf)
 {
-	size_t len = (size_t)n * (size_t)fs->dinsize;
-	ssize_t got;
-
-	got = preadfull(fs->fd, buf, len, ufs_inooff(fs, start));
-	if (got != (ssize_t)len) {
-		if (got >= 0)
-			errno = EIO;
-		return -1;
-	}
-	return 0;
+	return ufs_pread(fs, buf, (size_t)n * (size_t)fs->dinsize,
+	    ufs_inooff(fs, start));
 }

@@ -11,6 +11,8 @@
 
 #include <stdint.h>
 
+#include "xio.h"
+
 #define UFS_NDADDR	12	/* direct block pointers in an inode */
 #define UFS_NIADDR	3	/* indirect block pointers */
 #define UFS_NXADDR	2	/* UFS2 extended-attribute block pointers */
@@ -44,6 +46,7 @@
 struct ufs {
 	const char	*dev;
 	int		 fd;
+	struct sectorio	*sio;		/* salvage reads, or NULL */
 	int		 ufs2;		/* 0: UFS1, 1: UFS2 */
 	int		 be;		/* big-endian file system */
 	uint32_t	 magic;
@@ -95,6 +98,9 @@ struct cginfo {
 int	ufs_open(struct ufs *fs, const char *dev);
 int	ufs_openfd(struct ufs *fs, int fd, const char *dev);
 void	ufs_close(struct ufs *fs);
+int	ufs_pread(const struct ufs *fs, void *buf, size_t len, off_t off);
+unsigned long ufs_salvage(const struct ufs *fs, void *buf, size_t len,
+	    off_t off, badsector_fn bad, void *arg);
 int64_t	ufs_cgstart(const struct ufs *fs, uint32_t cg);
 int	ufs_readcg(const struct ufs *fs, uint32_t cg, unsigned char *buf,
 	    struct cginfo *ci);

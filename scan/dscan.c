@@ -237,6 +237,11 @@ main(int argc, char *argv[])
 		nm = names_build(&s);
 		filter_paths(&s, nm);
 	}
+	if (s.nlost > 0) {
+		if (nm == NULL)
+			nm = names_build(&s);
+		scan_namelost(&s, nm);
+	}
 	if (pflag)
 		s.names = nm;
 	rc = finish(&s, nm, argv[0], ddpath, summary ? 's' : sflag ? 'S' : 0);

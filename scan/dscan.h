@@ -44,7 +44,9 @@ struct scan {
 	/* a window on the inode table, for ascending reads */
 	unsigned char	*ibuf;
 	uint32_t	 icap, ifirst, icount;
-	unsigned char	 ibad[WINDOW / MINBSIZE];	/* unreadable blocks */
+	unsigned char	 ibad[WINDOW / 128];	/* unreadable inodes */
+	unsigned char	*ilost;		/* inodes lost to read errors */
+	uint32_t	 nlost;		/* how many */
 	unsigned char	*indbuf;	/* indirect blocks, one per level */
 	struct filter	*filter;	/* -w, or NULL */
 	struct names	*names;		/* -p: paths in the stream */
@@ -56,6 +58,7 @@ int	scan_maps(struct scan *s);
 int	scan_mapdirs(struct scan *s);
 int	scan_emit(struct scan *s);
 int	scan_getraw(struct scan *s, uint32_t ino, const unsigned char **raw);
+void	scan_namelost(struct scan *s, struct names *nm);
 uint64_t scan_estimate(const struct ufs *fs, const struct dinode *dp);
 void	scan_reestimate(struct scan *s);
 uint64_t scan_overhead(const struct scan *s);

@@ -16,6 +16,7 @@
 #include "bytes.h"
 #include "dir.h"
 #include "dscan.h"
+#include "esc.h"
 #include "msg.h"
 #include "rec.h"
 #include "str.h"
@@ -23,28 +24,87 @@
 #define TP_BSIZE	1024
 #define TP_NINDIR	512
 
+struct lostino {
+	struct scan	*s;
+	uint32_t	 start;		/* first inode of the window */
+	off_t		 base;		/* its byte on the device */
+};
+
 /*
- * After the read of a window of inodes failed: read it block by block,
- * marking and reporting each inode block that cannot be read.
+ * A sector of inodes could not be read: mark its inodes unreadable and,
+ * the first time, name them and count the error once.
+ */
+static void
+lostinodes(void *arg, off_t at, size_t len, unsigned long nsec,
+    int err)
+{
+	struct lostino *l = arg;
+	struct scan *s = l->s;
+	const struct ufs *fs = &s->fs;
+	uint32_t first = (uint32_t)((at - l->base) / fs->dinsize), n, i;
+
+	(void)nsec;
+	n = (uint32_t)((len + (size_t)fs->dinsize - 1) / (size_t)fs->dinsize);
+	for (i = first; i < first + n; i++)
+		s->ibad[i] = 1;
+	first += l->start;
+	if (bm_isset(s->ilost, first))
+		return;
+	for (i = first; i < first + n; i++)
+		bm_set(s->ilost, i);
+	s->nlost += n;
+	s->errors++;
+	errno = err != 0 ? err : EIO;
+	warnmsg("%s: inodes %u to %u (cylinder group %u, %zu bytes at byte "
+	    "%lld): cannot read; they are not dumped:", fs->dev, first,
+	    first + n - 1, first / fs->ipg, len, (long long)at);
+}
+
+struct lostname {
+	struct scan	*s;
+	uint32_t	 ino;
+};
+
+static void
+putlost(void *arg, const char *path, size_t len)
+{
+	struct lostname *l = arg;
+	char esc[ESC_MAX(REC_PATHMAX)];
+
+	esc_encode(esc, (const unsigned char *)path, len);
+	warnmsg("%s: inode %u, lost with its sector, was %s", l->s->fs.dev,
+	    l->ino, esc);
+}
+
+/* Name every path of the inodes lost to read errors (escaped). */
+void
+scan_namelost(struct scan *s, struct names *nm)
+{
+	struct lostname l;
+	uint64_t ino = 0;
+
+	l.s = s;
+	while ((ino = bm_next(s->ilost, ino + 1, s->fs.maxino)) <
+	    s->fs.maxino) {
+		l.ino = (uint32_t)ino;
+		names_each(s, nm, l.ino, putlost, &l);
+	}
+}
+
+/*
+ * After the read of a window of inodes failed: read it sector by
+ * sector, marking the inodes of each sector that cannot be read.
  */
 static void
 salvage(struct scan *s, uint32_t start, uint32_t n)
 {
-	const struct ufs *fs = &s->fs;
-	uint32_t i, per = (uint32_t)fs->inopb, k;
+	struct lostino l;
 
-	for (i = 0; i < n; i += per) {
-		k = n - i < per ? n - i : per;
-		s->ibad[i / per] = ufs_readinodes(fs, start + i, k,
-		    s->ibuf + (size_t)i * (size_t)fs->dinsize) != 0;
-		if (!s->ibad[i / per])
-			continue;
-		warnmsg("%s: inodes %u to %u (cylinder group %u, byte %lld): "
-		    "cannot read; they are not dumped:", fs->dev, start + i,
-		    start + i + k - 1, (start + i) / fs->ipg,
-		    (long long)ufs_inooff(fs, start + i));
-		s->errors++;
-	}
+	l.s = s;
+	l.start = start;
+	l.base = ufs_inooff(&s->fs, start);
+	ufs_salvage(&s->fs, s->ibuf, (size_t)n * (size_t)s->fs.dinsize,
+	    l.base, lostinodes, &l);
 }
 
 /*
@@ -71,7 +131,7 @@ scan_getraw(struct scan *s, uint32_t ino, const unsigned char **raw)
 		if (ufs_readinodes(fs, start, n, s->ibuf) != 0)
 			salvage(s, start, n);
 	}
-	if (s->ibad[(ino - s->ifirst) / (uint32_t)fs->inopb])
+	if (s->ibad[ino - s->ifirst])
 		return -1;
 	*raw = s->ibuf + (size_t)(ino - s->ifirst) * (size_t)fs->dinsize;
 	return 1;
@@ -151,6 +211,7 @@ scan_maps(struct scan *s)
 	s->used = bm_new(fs->maxino);
 	s->dirs = bm_new(fs->maxino);
 	s->dump = bm_new(fs->maxino);
+	s->ilost = bm_new(fs->maxino);
 	s->inited = calloc(fs->ncg, sizeof(*s->inited));
 	s->icap = (uint32_t)(WINDOW / fs->dinsize);
 	s->icap -= s->icap % (uint32_t)fs->inopb;
@@ -159,6 +220,7 @@ scan_maps(struct scan *s)
 	s->ibuf = malloc((size_t)s->icap * (size_t)fs->dinsize);
 	s->indbuf = malloc((size_t)UFS_NIADDR * (size_t)fs->bsize);
 	if (s->used == NULL || s->dirs == NULL || s->dump == NULL ||
+	    s->ilost == NULL ||
 	    s->inited == NULL || s->ibuf == NULL || s->indbuf == NULL)
 		die(DS_STARTUP, "out of memory for %u inodes", fs->maxino);
 	readgroups(s);

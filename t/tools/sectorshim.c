@@ -1,0 +1,128 @@
+/*
+ * sectorshim: an LD_PRELOAD library that makes one file behave like a
+ * BSD raw disk device, which accepts only reads of a whole number of
+ * sectors at a sector-aligned offset (FreeBSD's g_io_check; the other
+ * BSDs' disk drivers have the same rule).  Test tool only, for programs
+ * linked against the GNU C library (t/sector.bats skips otherwise).
+ *
+ *	SECTOR_FILE=path	the file that acts as the device
+ *	SECTOR=bytes		the sector size (default 512)
+ *
+ * A read(2) or pread(2) of that file (through any descriptor open on
+ * it, found by device and inode number) that is not whole
+ * sectors at a sector boundary fails with EINVAL and leaves one line on
+ * stderr:
+ *
+ *	sectorshim: PATH: read of N bytes at byte OFF is not whole
+ *	sectors of S bytes: refused
+ */
+#define _GNU_SOURCE
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef ssize_t (*readfn)(int, void *, size_t);
+typedef ssize_t (*preadfn)(int, void *, size_t, off_t);
+
+/* Is fd open on SECTOR_FILE?  Then *sector is its sector size. */
+static int
+isdevice(int fd, long *sector)
+{
+	const char *path = getenv("SECTOR_FILE"), *s = getenv("SECTOR");
+	struct stat want, have;
+
+	if (path == NULL || *path == '\0')
+		return 0;
+	if (stat(path, &want) != 0 || fstat(fd, &have) != 0)
+		return 0;
+	if (want.st_dev != have.st_dev || want.st_ino != have.st_ino)
+		return 0;
+	*sector = s != NULL && atol(s) > 0 ? atol(s) : 512;
+	return 1;
+}
+
+/* 0 if the read is whole sectors at a sector boundary; else -1, EINVAL. */
+static int
+refuse(int fd, size_t n, off_t off)
+{
+	long sector;
+	int saved = errno;
+
+	if (!isdevice(fd, &sector)) {
+		errno = saved;
+		return 0;
+	}
+	if (off % sector == 0 && n % (size_t)sector == 0) {
+		errno = saved;
+		return 0;
+	}
+	fprintf(stderr, "sectorshim: %s: read of %zu bytes at byte %lld is "
+	    "not whole sectors of %ld bytes: refused\n",
+	    getenv("SECTOR_FILE"), n, (long long)off, sector);
+	errno = EINVAL;
+	return -1;
+}
+
+static preadfn
+realpread(const char *name)
+{
+	return (preadfn)dlsym(RTLD_NEXT, name);
+}
+
+ssize_t
+pread(int fd, void *buf, size_t n, off_t off)
+{
+	if (refuse(fd, n, off) != 0)
+		return -1;
+	return realpread("pread")(fd, buf, n, off);
+}
+
+ssize_t
+read(int fd, void *buf, size_t n)
+{
+	off_t off;
+
+	if (getenv("SECTOR_FILE") != NULL &&
+	    (off = lseek(fd, 0, SEEK_CUR)) >= 0 && refuse(fd, n, off) != 0)
+		return -1;
+	return ((readfn)dlsym(RTLD_NEXT, "read"))(fd, buf, n);
+}
+
+#ifdef __GLIBC__
+/* glibc's large-file and fortified entry points. */
+ssize_t
+pread64(int fd, void *buf, size_t n, off64_t off)
+{
+	if (refuse(fd, n, off) != 0)
+		return -1;
+	return ((ssize_t (*)(int, void *, size_t, off64_t))dlsym(RTLD_NEXT,
+	    "pread64"))(fd, buf, n, off);
+}
+
+ssize_t
+__read_chk(int fd, void *buf, size_t n, size_t buflen)
+{
+	(void)buflen;
+	return read(fd, buf, n);
+}
+
+ssize_t
+__pread_chk(int fd, void *buf, size_t n, off_t off, size_t buflen)
+{
+	(void)buflen;
+	return pread(fd, buf, n, off);
+}
+
+ssize_t
+__pread64_chk(int fd, void *buf, size_t n, off64_t off, size_t buflen)
+{
+	(void)buflen;
+	return pread64(fd, buf, n, off);
+}
+#endif
