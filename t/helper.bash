@@ -6,7 +6,10 @@ bats_require_minimum_version 1.5.0
 TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 PATH="$TOP/bin:$TOP/t/tools/bin:$PATH"
 FIXTURES=${FIXTURES:-$TOP/../shared/fixtures}
-export PATH FIXTURES
+# No test may read or write the machine's /etc/dumpdates: a dump run
+# with -u and no -D records itself in the test's own scratch space.
+DUMP_DUMPDATES=$BATS_TEST_TMPDIR/dumpdates
+export PATH FIXTURES DUMP_DUMPDATES
 
 # bats keeps every test's scratch directory until the whole run ends, and
 # dumps and images add up to gigabytes over the suite: empty each one as
