@@ -3,6 +3,8 @@
  * blocks of -b kilobytes through a ring of writer processes, over as many
  * volumes as it takes.
  */
+#include "feature.h"
+
 #include <sys/types.h>
 #include <sys/stat.h>
 

@@ -11,13 +11,13 @@
  * pipe, where records leave no trace, the batch is one write.  Every
  * block is reported on its own, so the master knows which made it.
  */
+#include "feature.h"
+
 #include <sys/types.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -36,32 +36,22 @@ struct wcmd {
 	int32_t	count;		/* blocks, in consecutive slots */
 };
 
-/* Shared memory that survives fork, from a POSIX shm object unlinked at once. */
+/*
+ * Shared memory that survives fork: anonymous, so that it needs no name,
+ * no file system (/var/shm on NetBSD) and no library (-lrt on older
+ * glibc), and goes away with the last process that maps it.
+ */
+#if !defined(MAP_ANON) && defined(MAP_ANONYMOUS)
+#define MAP_ANON	MAP_ANONYMOUS
+#endif
+
 static unsigned char *
 sharedmem(size_t len)
 {
-	char name[64];
-	unsigned char *p;
-	int fd, tries;
+	void *p;
 
-	for (tries = 0; tries < 100; tries++) {
-		snprintf(name, sizeof(name), "/dtapewr.%ld.%d", (long)getpid(),
-		    tries);
-		fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
-		if (fd >= 0)
-			break;
-		if (errno != EEXIST)
-			return NULL;
-	}
-	if (fd < 0)
-		return NULL;
-	shm_unlink(name);
-	if (ftruncate(fd, (off_t)len) != 0) {
-		close(fd);
-		return NULL;
-	}
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	close(fd);
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANON, -1,
+	    0);
 	return p == MAP_FAILED ? NULL : p;
 }
 

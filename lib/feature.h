@@ -1,0 +1,23 @@
+/*
+ * Feature macros for the files that use a system's own interfaces.
+ * Everything builds with _POSIX_C_SOURCE=200809L (the Makefile), and on
+ * every system that also hides what POSIX does not name: SIGINFO on the
+ * BSDs (__BSD_VISIBLE on FreeBSD and DragonFly, _NETBSD_SOURCE,
+ * _BSD_SOURCE on OpenBSD), MAP_ANON on all of them and on glibc
+ * (_DEFAULT_SOURCE).  A file that uses one, under #ifdef, includes this
+ * header before any system header; the rest stay plain POSIX.
+ */
+#ifndef FEATURE_H
+#define FEATURE_H
+
+#if defined(__FreeBSD__) || defined(__DragonFly__)
+#define __BSD_VISIBLE	1
+#elif defined(__NetBSD__)
+#define _NETBSD_SOURCE	1
+#elif defined(__OpenBSD__)
+#define _BSD_SOURCE	1
+#elif defined(__linux__)
+#define _DEFAULT_SOURCE	1
+#endif
+
+#endif
