@@ -3,11 +3,13 @@
 load helper
 
 setup() {
+	need_fixture freebsd-ufs2-le.img.gz
 	IMG=$(fixture freebsd-ufs2-le.img.gz)
 	dscan -q -t 1700000000 "$IMG" | without 10 >"$BATS_TEST_TMPDIR/rec"
 }
 
 @test "a UFS2 file system gets FreeBSD's UFS2 header layout, UFS1 the NFS_MAGIC one" {
+	need_fixture dissect-ufs1-symlinks-1.img.gz
 	run -0 sh -c "dblkread <'$BATS_TEST_TMPDIR/rec' >'$BATS_TEST_TMPDIR/d'"
 	run -0 dumpinfo "$BATS_TEST_TMPDIR/d"
 	[ "${lines[0]}" = "tape vol=1 date=1700000000 ddate=0 level=0 label=none flags=0x3 magic=424935705 count=0 inumber=0 tapea=0 firstrec=0 oldfirstrec=0" ]
@@ -65,6 +67,7 @@ setup() {
 }
 
 @test "a device that is not the file system of the records is refused" {
+	need_fixture dissect-ufs2-le.img.gz
 	local other
 	other=$(fixture dissect-ufs2-le.img.gz)
 	run -1 --separate-stderr sh -c "dblkread -d '$other' <'$BATS_TEST_TMPDIR/rec' >/dev/null"

@@ -137,6 +137,7 @@ synopsis_is_usage() {
 }
 
 @test "the awk examples of dscan(1), typed as the page shows them, give the expected lines on the FreeBSD fixture" {
+	need_fixture freebsd-ufs2-le.img.gz
 	local img dd n cmd
 	local -a ex want
 	img=$(fixture freebsd-ufs2-le.img.gz)

@@ -4,6 +4,7 @@
 load helper
 
 @test "the header line describes the file system and the dump" {
+	need_fixture freebsd-ufs2-le.img.gz
 	local img
 	img=$(fixture freebsd-ufs2-le.img.gz)
 	run -0 --separate-stderr dscan -q -L monday -N /usr -t 1700000000 "$img"
@@ -12,6 +13,7 @@ load helper
 }
 
 @test "progress goes to stderr in dump's words, the estimate with it" {
+	need_fixture freebsd-ufs2-le.img.gz
 	local img
 	img=$(fixture freebsd-ufs2-le.img.gz)
 	run -0 sh -c "TZ=UTC dscan -t 1700000000 '$img' 2>&1 >/dev/null"
@@ -28,6 +30,7 @@ load helper
 }
 
 @test "the maps come before the inodes, directories first, each in ascending order" {
+	need_fixture freebsd-ufs2-le.img.gz
 	local img
 	img=$(fixture freebsd-ufs2-le.img.gz)
 	run -0 --separate-stderr dscan "$img"
@@ -46,6 +49,7 @@ b 768 768" ]
 }
 
 @test "holes, fragments, inline links and attribute areas are runs of their own" {
+	need_fixture freebsd-ufs2-le.img.gz
 	local img
 	img=$(fixture freebsd-ufs2-le.img.gz)
 	run -0 --separate-stderr dscan "$img"
@@ -66,6 +70,7 @@ x 13 0 504 64016" ]
 }
 
 @test "inode records carry times with nanoseconds, owners and sizes" {
+	need_fixture freebsd-ufs2-le.img.gz
 	local img
 	img=$(fixture freebsd-ufs2-le.img.gz)
 	run -0 --separate-stderr dscan "$img"
@@ -76,6 +81,7 @@ i 12 f 0644 1 0 0 0 128 1722785995.588459000 1722785995.588459000 1722785999.327
 }
 
 @test "the big-endian fixture gives the same records as the little-endian one" {
+	need_fixture freebsd-ufs2-le.img.gz freebsd-ufs2-be.img.gz
 	local le be
 	le=$(fixture freebsd-ufs2-le.img.gz)
 	be=$(fixture freebsd-ufs2-be.img.gz)
@@ -92,6 +98,7 @@ i 12 f 0644 1 0 0 0 128 1722785995.588459000 1722785995.588459000 1722785999.327
 }
 
 @test "a UFS1 superblock at 8 KiB is found, on clean and unclean images" {
+	need_fixture dissect-ufs1-symlinks-1.img.gz dissect-ufs1-symlinks-2.img.gz dissect-ufs1-symlinks-3.img.gz
 	local n img
 	for n in 1 2 3; do
 		img=$(fixture "dissect-ufs1-symlinks-$n.img.gz")
@@ -110,6 +117,7 @@ i 12 f 0644 1 0 0 0 128 1722785995.588459000 1722785995.588459000 1722785999.327
 }
 
 @test "a UFS2 superblock copy whose fs_sblockloc points elsewhere is not taken" {
+	need_fixture freebsd-ufs2-le.img.gz
 	local img
 	img=$(fixture freebsd-ufs2-le.img.gz)
 	# Wipe the magic at 64 KiB: what is left is no superblock at all.
@@ -135,6 +143,7 @@ i 12 f 0644 1 0 0 0 128 1722785995.588459000 1722785995.588459000 1722785999.327
 }
 
 @test "a truncated device is refused, naming its size and the file system's" {
+	need_fixture freebsd-root-ufs2-first-1MiB.img.gz freebsd-ufs2-le.img.gz
 	local img
 	img=$(fixture freebsd-root-ufs2-first-1MiB.img.gz)
 	run -1 dscan "$img"
@@ -146,6 +155,7 @@ i 12 f 0644 1 0 0 0 128 1722785995.588459000 1722785995.588459000 1722785999.327
 }
 
 @test "a superblock with impossible geometry names the field" {
+	need_fixture freebsd-ufs2-le.img.gz dissect-ufs1-symlinks-1.img.gz
 	local img
 	img=$(fixture freebsd-ufs2-le.img.gz)
 	printf '\0\0\1\0' | dd of="$img" bs=1 seek=$((65536 + 48)) conv=notrunc 2>/dev/null
@@ -159,6 +169,7 @@ i 12 f 0644 1 0 0 0 128 1722785995.588459000 1722785995.588459000 1722785999.327
 }
 
 @test "a damaged cylinder group is reported by number, the stream still complete, exit 2" {
+	need_fixture freebsd-ufs2-le.img.gz
 	local img
 	img=$(fixture freebsd-ufs2-le.img.gz)
 	# cg 1 header: (cgbase 264 + cblkno 32) fragments of 4096; magic at +4
@@ -170,6 +181,7 @@ i 12 f 0644 1 0 0 0 128 1722785995.588459000 1722785995.588459000 1722785999.327
 }
 
 @test "a damaged inode is reported by number and left out, exit 2" {
+	need_fixture freebsd-ufs2-le.img.gz
 	local img
 	img=$(fixture freebsd-ufs2-le.img.gz)
 	# inode 5 of cg 0: iblkno 40 fragments of 4096, 256 bytes an inode
@@ -183,6 +195,7 @@ i 12 f 0644 1 0 0 0 128 1722785995.588459000 1722785995.588459000 1722785999.327
 }
 
 @test "a block pointer past the end of the file system is reported and dumped as zeros" {
+	need_fixture freebsd-ufs2-le.img.gz
 	local img
 	img=$(fixture freebsd-ufs2-le.img.gz)
 	# inode 4 (file1): its first direct pointer, at inode offset 112
@@ -194,6 +207,7 @@ i 12 f 0644 1 0 0 0 128 1722785995.588459000 1722785995.588459000 1722785999.327
 }
 
 @test "no line is longer than the documented bound, whatever the file" {
+	need_fixture freebsd-ufs2-le.img.gz
 	local img
 	img=$(fixture freebsd-ufs2-le.img.gz)
 	run -0 --separate-stderr dscan "$img"
@@ -202,6 +216,7 @@ i 12 f 0644 1 0 0 0 128 1722785995.588459000 1722785995.588459000 1722785999.327
 }
 
 @test "NetBSD's UFS2 with extended attributes (FS_UFS2EA_MAGIC) is read as UFS2" {
+	need_fixture freebsd-ufs2-le.img.gz
 	local img
 	img=$(fixture freebsd-ufs2-le.img.gz)
 	printf '\070\040\001\031' | dd of="$img" bs=1 seek=$((65536 + 1372)) conv=notrunc 2>/dev/null

@@ -3,6 +3,7 @@
 load helper
 
 setup() {
+	need_fixture freebsd-ufs2-le.img.gz
 	local img
 	img=$(fixture freebsd-ufs2-le.img.gz)
 	# A dump of a few MB: the fixture without its 512 GiB sparse file.

@@ -3,6 +3,7 @@
 load helper
 
 setup() {
+	need_fixture dissect-ufs2-le.img.gz
 	IMG=$(fixture dissect-ufs2-le.img.gz)
 }
 
@@ -43,6 +44,7 @@ setup() {
 }
 
 @test "a damaged file system fails the dump even though the stream is complete" {
+	need_fixture freebsd-ufs2-le.img.gz
 	local img
 	img=$(fixture freebsd-ufs2-le.img.gz)
 	printf '\355\361' | dd of="$img" bs=1 seek=$((40 * 4096 + 5 * 256)) conv=notrunc 2>/dev/null
@@ -68,6 +70,7 @@ setup() {
 }
 
 @test "dump -M -B writes volumes that restore -M reads back" {
+	need_fixture freebsd-ufs2-le.img.gz
 	local img
 	img=$(fixture freebsd-ufs2-le.img.gz)
 	dscan -q "$img" | without 10 >"$BATS_TEST_TMPDIR/rec"

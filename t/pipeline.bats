@@ -138,6 +138,7 @@ xattrs2 f 0644 1 0 0 0 1722785995.588459 cbf29ce484222325 - -
 xattrs3 f 0644 1 0 0 0 1722785999.328452 cbf29ce484222325 - -'
 
 @test "the FreeBSD UFS2 image restores: bytes, holes, links, microsecond times with -U" {
+	need_fixture freebsd-ufs2-le.img.gz
 	local img out="$BATS_TEST_TMPDIR/out"
 	img=$(fixture freebsd-ufs2-le.img.gz)
 	freebsd_dump "$img" "$BATS_TEST_TMPDIR/dump" -U
@@ -152,6 +153,7 @@ e59ff97941044f85df5297e1c302d260  dir1/dir2/dir3/file2" ]
 }
 
 @test "the 512 GiB file of the FreeBSD image, data in its triple-indirect block, is on the tape whole" {
+	need_fixture freebsd-ufs2-le.img.gz
 	local img
 	img=$(fixture freebsd-ufs2-le.img.gz)
 	# A gigabyte of TS_ADDR headers: straight from the pipe, not on disk.
@@ -167,6 +169,7 @@ e59ff97941044f85df5297e1c302d260  dir1/dir2/dir3/file2" ]
 }
 
 @test "the big-endian FreeBSD image restores the same files as the little-endian one" {
+	need_fixture freebsd-ufs2-be.img.gz
 	local img out="$BATS_TEST_TMPDIR/out"
 	img=$(fixture freebsd-ufs2-be.img.gz)
 	freebsd_dump "$img" "$BATS_TEST_TMPDIR/dump" -U
@@ -177,6 +180,7 @@ e59ff97941044f85df5297e1c302d260  dir1/dir2/dir3/file2" ]
 }
 
 @test "the UFS1 images with symlink chains restore and the chains resolve" {
+	need_fixture dissect-ufs1-symlinks-1.img.gz dissect-ufs1-symlinks-2.img.gz dissect-ufs1-symlinks-3.img.gz
 	local n img out
 	for n in 1 2 3; do
 		img=$(fixture "dissect-ufs1-symlinks-$n.img.gz")
@@ -191,6 +195,7 @@ e59ff97941044f85df5297e1c302d260  dir1/dir2/dir3/file2" ]
 }
 
 @test "the small UFS2 image from dissect restores" {
+	need_fixture dissect-ufs2-le.img.gz
 	local img out="$BATS_TEST_TMPDIR/out"
 	img=$(fixture dissect-ufs2-le.img.gz)
 	run -0 dump -0U -f "$BATS_TEST_TMPDIR/dump" "$img"
@@ -201,6 +206,7 @@ e59ff97941044f85df5297e1c302d260  dir1/dir2/dir3/file2" ]
 }
 
 @test "without -U, times go on the tape in nanoseconds as the BSD restores read them" {
+	need_fixture freebsd-ufs2-le.img.gz
 	local img
 	img=$(fixture freebsd-ufs2-le.img.gz)
 	freebsd_dump "$img" "$BATS_TEST_TMPDIR/ns"

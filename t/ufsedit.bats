@@ -465,6 +465,7 @@ l "*" $t59"* ]]
 }
 
 @test "a FreeBSD big-endian image with check-hashes stays consistent" {
+	need_fixture freebsd-ufs2-be.img.gz
 	img=$(fixture freebsd-ufs2-be.img.gz)
 	echo new >"$T/data"
 	printf '%s\n' "write file1 $T/data" "rm dir1/dir2/dir3/file2" \
