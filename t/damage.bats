@@ -278,36 +278,46 @@ iblock() {
 	[ "${lines[-1]%% *}" = end ]
 }
 
-# stages: the dump stages still running.
-stages() {
-	pgrep -x dscan; pgrep -x dblkread; pgrep -x dtapewr
-}
-
-# stalled SIGNAL WHOM: start a dump to a FIFO no one reads, send SIGNAL
-# to WHOM (dump, or a stage's name), then check that everything stops.
+# stalled SIGNAL WHOM: start a dump to a FIFO no one reads, in a process
+# group of its own, and send SIGNAL to WHOM (dump, or a stage's name)
+# once every stage runs.  A signal to dump stops everything while the
+# FIFO is still open; one to a stage ends that stage, and the rest once
+# the FIFO's reader is gone (writers stalled on it cannot end sooner).
+# Then nothing of the group may be left, and dumpdates is untouched.
 stalled() {
-	local sig=$1 whom=$2 pid
+	local sig=$1 whom=$2 pid watchdog
 	mkfifo "$T/fifo"
-	# (A background job starts with SIGINT ignored; give it back.)
-	env --default-signal=INT dump -0u -D "$T/dd" -f "$T/fifo" \
-	    "$BATS_FILE_TMPDIR/lots.img" >"$T/out" 2>&1 &
-	pid=$!
-	exec 9<>"$T/fifo"	# a reader that reads nothing: the dump stalls
-	sleep 0.5
-	if [ "$whom" = dump ]; then
-		kill "-$sig" "$pid"
-	else
-		pkill "-$sig" -o -x "$whom"
+	in_group dump -0u -D "$T/dd" -f "$T/fifo" "$BATS_FILE_TMPDIR/lots.img" \
+	    >"$T/out" 2>&1
+	# A reader that reads nothing, opened after the start so that the
+	# dump does not inherit it: the dump stalls.
+	exec 9<>"$T/fifo"
+	wait_until 60 all_stages "$PGID"
+	# A bound, not a delay: a stage that does not stop hangs the dump.
+	# (Not holding the FIFO: a reader left would stall the writers.)
+	pid=$PGID
+	in_group sh -c 'sleep 60; kill -KILL -- "-$1"' sh "$pid" 9<&- 2>/dev/null
+	watchdog=$PGID
+	PGID=$pid
+	[ "$whom" = dump ] || pid=$(in_group_pid "$PGID" "$whom")
+	kill "-$sig" "$pid"
+	if [ "$whom" != dump ]; then
+		wait_until 60 gone "$pid"
+		exec 9<&-
 	fi
-	for _ in $(seq 1 50); do
-		stages >/dev/null || break
-		sleep 0.1
-	done
-	exec 9<&-
-	wait "$pid" && return 1
+	wait "$PGID" && return 1
 	WAITED=$?
+	kill -- "-$watchdog" 2>/dev/null || true
+	if wait "$watchdog"; then	# it ran to its end: it killed the dump
+		echo "stalled: SIG$sig to $whom: the dump hung" >&2
+		return 1
+	fi
+	exec 9<&-
 	OUT=$(cat "$T/out")
-	! stages
+	if group_left "$PGID"; then
+		echo "stalled: left behind after SIG$sig to $whom (above)" >&2
+		return 1
+	fi
 	[ ! -e "$T/dd" ]
 	rm "$T/fifo"
 }
@@ -332,9 +342,11 @@ stalled() {
 }
 
 @test "a reader that goes away stops the pipeline with SIGPIPE, nothing left behind" {
-	run -0 sh -c "dump -0 -f - '$BATS_FILE_TMPDIR/ufs2.img' 2>'$T/err' | head -c 5000 >/dev/null"
-	sleep 0.3
-	run ! stages
+	in_group sh -c "dump -0 -f - '$BATS_FILE_TMPDIR/ufs2.img' 2>'$T/err' | head -c 5000 >/dev/null"
+	wait "$PGID"
+	# dump waits for its stages, and dtapewr for its writers: nothing
+	# may be left once the pipeline has ended.
+	run ! group_left "$PGID"
 	run cat "$T/err"
 	[[ "$output" == *"  DUMP: The dump failed:"* ]]
 }

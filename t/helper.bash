@@ -101,6 +101,61 @@ same_tree() {
 	diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got" >&2
 }
 
+# in_group COMMAND...: start COMMAND in the background in a process
+# group of its own (bash job control), stdin from /dev/null, and set
+# PGID to its PID, which is the group's.  The processes it starts stay in
+# that group, so a test finds and signals them there and never touches
+# another dump running on the machine.  A job started so keeps SIGINT.
+in_group() {
+	set -m
+	"$@" </dev/null &
+	PGID=$!
+	set +m
+}
+
+# in_group_pid PGID NAME: the PID of the oldest process called NAME in
+# the process group PGID (none: fails).
+in_group_pid() {
+	pgrep -o -g "$1" -x "$2"
+}
+
+# group_left PGID: the processes still in the process group PGID, as
+# "PID NAME" lines; fails when there are none.
+group_left() {
+	local pids
+	pids=$(pgrep -g "$1") || return 1
+	# shellcheck disable=SC2086 # one PID a word
+	ps -o pid= -o comm= -p "$(echo $pids | tr ' ' ,)"
+}
+
+# all_stages PGID: dscan, dblkread and dtapewr all run in the group.
+all_stages() {
+	in_group_pid "$1" dscan >/dev/null && in_group_pid "$1" dblkread >/dev/null &&
+	    in_group_pid "$1" dtapewr >/dev/null
+}
+
+# gone PID: no process PID any more (a zombie, dead but not yet waited
+# for, counts as gone).
+gone() {
+	! ps -o stat= -p "$1" | grep -qv '^Z'
+}
+
+# wait_until SECONDS COMMAND...: wait for an event, checking COMMAND
+# every 20 ms until it succeeds; fail, saying so, after SECONDS (a bound
+# for a program that hangs, not a delay the test counts on).
+wait_until() {
+	local limit=$(($1 * 50)) n=0
+	shift
+	until "$@"; do
+		n=$((n + 1))
+		if [ "$n" -ge "$limit" ]; then
+			echo "wait_until: still not true after $limit checks: $*" >&2
+			return 1
+		fi
+		sleep 0.02
+	done
+}
+
 # bigfile PATH SIZE: SIZE bytes of pseudo-random data (fast and
 # reproducible enough for comparisons).
 bigfile() {

@@ -326,20 +326,19 @@ write keep/other '"$BATS_TEST_TMPDIR"'/newcontent'
 	for stage in dscan dblkread dtapewr dump; do
 		rm -f "$BATS_TEST_TMPDIR/fifo"
 		mkfifo "$BATS_TEST_TMPDIR/fifo"
-		# The dump stalls on the FIFO until it is read.
-		dump -0u -D "$DD" -f "$BATS_TEST_TMPDIR/fifo" "$IMG" \
-		    >"$BATS_TEST_TMPDIR/out" 2>&1 &
-		pid=$!
+		# The dump stalls on the FIFO until it is read.  In a process
+		# group of its own: the stages are found there, by no name
+		# another dump on the machine could have.
+		in_group dump -0u -D "$DD" -f "$BATS_TEST_TMPDIR/fifo" "$IMG" \
+		    >"$BATS_TEST_TMPDIR/out" 2>&1
+		pid=$PGID
 		exec 5<"$BATS_TEST_TMPDIR/fifo"
-		sleep 0.5
-		if [ "$stage" = dump ]; then
-			kill -9 "$pid"
-		else
-			pkill -9 -x "$stage"
-		fi
+		wait_until 60 all_stages "$PGID"
+		[ "$stage" = dump ] || pid=$(in_group_pid "$PGID" "$stage")
+		kill -9 "$pid"
 		cat <&5 >/dev/null
 		exec 5<&-
-		if wait "$pid"; then
+		if wait "$PGID"; then
 			echo "dump survived the kill of $stage:" >&2
 			cat "$BATS_TEST_TMPDIR/out" >&2
 			false

@@ -267,30 +267,47 @@ yes" "EOM_AT=$t/vol002:50000 EOM_STYLE=eio EOM_ONCE=$t/once LD_PRELOAD=$EOMSHIM 
 	[[ "$output" == *"dtapewr: $BATS_TEST_TMPDIR/vol001: write error: Input/output error; no copy of the volume to rewrite it from, so the dump ends here"* ]]
 }
 
+# asked_progress PID LINE: send SIGUSR1 to PID; true once its stderr
+# holds a line that matches the extended regular expression LINE.
+asked_progress() {
+	kill -USR1 "$1"
+	grep -Eq "$2" "$BATS_TEST_TMPDIR/err"
+}
+
+# read_until_progress FD LINE: read a little from FD; true once stderr
+# holds a line that matches LINE.
+read_until_progress() {
+	head -c 4096 <&"$1" >/dev/null
+	grep -Eq "$2" "$BATS_TEST_TMPDIR/err"
+}
+
 @test "progress lines give percent done, volume, rate and expected finish" {
-	local line='^  DUMP: [0-9]+\.[0-9]{2}% done, finished in [0-9]+:[0-9]{2} at [A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} [0-9]{4} \(volume 1, [0-9]+ KBytes/sec\)$'
+	local pid line='^  DUMP: [0-9]+\.[0-9]{2}% done, finished in [0-9]+:[0-9]{2} at [A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} [0-9]{4} \(volume 1, [0-9]+ KBytes/sec\)$'
 	# On SIGUSR1 (and SIGINFO where there is one), while the output stalls.
 	mkfifo "$BATS_TEST_TMPDIR/fifo"
 	dtapewr -f "$BATS_TEST_TMPDIR/fifo" <"$IN" 2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
 	exec 8<"$BATS_TEST_TMPDIR/fifo"
 	# some of it through first (writers take a batch of blocks at a
-	# time), so that there is a rate
+	# time), so that there is a rate; then ask until dtapewr has
+	# counted blocks written (it may not have, the first time, on a busy
+	# machine) and answers with a percentage
 	head -c 2500000 <&8 >/dev/null
-	sleep 0.5
-	pkill -USR1 -x dtapewr
+	wait_until 30 asked_progress "$pid" "$line"
 	cat <&8 >/dev/null
 	exec 8<&-
-	wait
-	grep -Eq "$line" "$BATS_TEST_TMPDIR/err"
+	wait "$pid"
 	# Every -I seconds: the estimate came in the stream, from dblkread.
+	# Read on slowly until a second has passed and the line comes.
 	rm "$BATS_TEST_TMPDIR/fifo"
 	mkfifo "$BATS_TEST_TMPDIR/fifo"
 	dtapewr -I 1 -f "$BATS_TEST_TMPDIR/fifo" <"$IN" 2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
 	exec 8<"$BATS_TEST_TMPDIR/fifo"
 	head -c 2500000 <&8 >/dev/null
-	sleep 1.5
+	wait_until 30 read_until_progress 8 "$line"
 	cat <&8 >/dev/null
 	exec 8<&-
-	wait
+	wait "$pid"
 	grep -Eq "$line" "$BATS_TEST_TMPDIR/err"
 }
