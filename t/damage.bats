@@ -231,6 +231,7 @@ iblock() {
 }
 
 @test "read errors: zeros for the blocks lost, each reported, the dump failed" {
+	need_glibc_preload
 	local img="$BATS_FILE_TMPDIR/ufs2.img" ino frag
 	ino=$(field "$img" '$1 == "i" && $8 == 5000000 { print $2 }')
 	frag=$(field "$img" '$1 == "d" && $2 == '"$ino"' && $3 == 0 { print $4 }')
@@ -251,6 +252,7 @@ iblock() {
 }
 
 @test "more than -I read errors: with no one to ask the dump stops, -I 0 goes on" {
+	need_glibc_preload
 	local img="$BATS_FILE_TMPDIR/ufs2.img" ino frag
 	ino=$(field "$img" '$1 == "i" && $8 == 5000000 { print $2 }')
 	frag=$(field "$img" '$1 == "d" && $2 == '"$ino"' && $3 == 0 { print $4 }')
@@ -266,6 +268,7 @@ iblock() {
 }
 
 @test "an unreadable inode block is reported with its inodes, the others dumped" {
+	need_glibc_preload
 	local img="$BATS_FILE_TMPDIR/ufs1.img" base
 	base=$(iblock "$img" 0 128)
 	export LD_PRELOAD="$TOP/t/tools/bin/eomshim.so" ASAN_OPTIONS=verify_asan_link_order=0

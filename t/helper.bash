@@ -11,6 +11,22 @@ FIXTURES=${FIXTURES:-$TOP/../shared/fixtures}
 DUMP_DUMPDATES=$BATS_TEST_TMPDIR/dumpdates
 export PATH FIXTURES DUMP_DUMPDATES
 
+# DUMP_SH: the shell that runs bin/dump in the tests ("dash", "posh",
+# "mksh", "yash", "busybox sh"...); unset, its #! line decides.  A
+# "dump" ahead in PATH runs it so, for the tests' own commands and for
+# the sh -c lines alike.
+if [ -n "${DUMP_SH:-}" ]; then
+	# shellcheck disable=SC2086 # DUMP_SH may be a command and its arguments
+	command -v ${DUMP_SH%% *} >/dev/null ||
+	    { echo "helper: DUMP_SH=$DUMP_SH: no such shell" >&2; exit 1; }
+	mkdir -p "$BATS_RUN_TMPDIR/dump-sh"
+	printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$DUMP_SH" "$TOP/bin/dump" \
+	    >"$BATS_RUN_TMPDIR/dump-sh/dump.new"
+	chmod +x "$BATS_RUN_TMPDIR/dump-sh/dump.new"
+	mv "$BATS_RUN_TMPDIR/dump-sh/dump.new" "$BATS_RUN_TMPDIR/dump-sh/dump"
+	PATH="$BATS_RUN_TMPDIR/dump-sh:$PATH"
+fi
+
 # bats keeps every test's scratch directory until the whole run ends, and
 # dumps and images add up to gigabytes over the suite: empty each one as
 # its test ends, unless KEEP_TMP is set to look at them afterwards.
@@ -39,6 +55,17 @@ need_fixture() {
 		return 1
 	fi
 	skip "needs fixture images not in $FIXTURES:$missing"
+}
+
+# need_glibc_preload: skip the test, with one line, when the programs
+# are built with musl (CI builds them so once): the test preloads a shim
+# (t/tools/eomshim.so) with LD_PRELOAD, which also goes into the glibc
+# programs it runs (setsid, sh, restore), and a library built for musl
+# cannot be loaded there.
+need_glibc_preload() {
+	if grep -q 'ld-musl' "$TOP/bin/dscan"; then
+		skip "preloads a shim into glibc programs too; these programs are built with musl"
+	fi
 }
 
 # fixture NAME: decompress a fixture image into the test's scratch space

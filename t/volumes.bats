@@ -262,6 +262,7 @@ yes" "EOM_AT=$t/vol002:50000 EOM_STYLE=eio EOM_ONCE=$t/once LD_PRELOAD=$EOMSHIM 
 }
 
 @test "a write error with no one to ask ends the dump clearly" {
+	need_glibc_preload
 	EOM_AT="$BATS_TEST_TMPDIR/vol001:50000" EOM_STYLE=eio \
 	    LD_PRELOAD=$EOMSHIM run -3 setsid dtapewr -M -f "$BATS_TEST_TMPDIR/vol" <"$IN"
 	[[ "$output" == *"dtapewr: $BATS_TEST_TMPDIR/vol001: write error: Input/output error; no copy of the volume to rewrite it from, so the dump ends here"* ]]

@@ -100,6 +100,8 @@ pread(int fd, void *buf, size_t len, off_t off)
 	return faultyread(real, fd, buf, len, off);
 }
 
+/* glibc's large-file name for it (musl has only pread). */
+#ifdef __GLIBC__
 ssize_t
 pread64(int fd, void *buf, size_t len, off_t off)
 {
@@ -109,6 +111,7 @@ pread64(int fd, void *buf, size_t len, off_t off)
 		real = (preadfn)dlsym(RTLD_NEXT, "pread64");
 	return faultyread(real, fd, buf, len, off);
 }
+#endif
 
 /* The limit set for the file open on fd, or -1. */
 static long long
