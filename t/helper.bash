@@ -146,13 +146,15 @@ in_group_pid() {
 	pgrep -o -g "$1" -x "$2"
 }
 
-# group_left PGID: the processes still in the process group PGID, as
-# "PID NAME" lines; fails when there are none.
+# group_left PGID: the processes still alive in the process group PGID,
+# as "PID STATE NAME" lines; fails when there are none.  A zombie, dead
+# and about to be reaped by init, does not count.
 group_left() {
 	local pids
 	pids=$(pgrep -g "$1") || return 1
 	# shellcheck disable=SC2086 # one PID a word
-	ps -o pid= -o comm= -p "$(echo $pids | tr ' ' ,)"
+	ps -o pid= -o stat= -o comm= -p "$(echo $pids | tr ' ' ,)" |
+	    awk '$2 !~ /^Z/ { print; n++ } END { exit n == 0 }'
 }
 
 # all_stages PGID: dscan, dblkread and dtapewr all run in the group.
