@@ -57,13 +57,30 @@ need_fixture() {
 	skip "needs fixture images not in $FIXTURES:$missing"
 }
 
+# musl_build: true when the programs are built with musl-gcc (CI builds
+# them so once), whose dynamic loader they name.
+musl_build() {
+	grep -q 'ld-musl' "$TOP/bin/dscan"
+}
+
+# eio_text: strerror(EIO) as the programs print it; the C libraries word
+# it differently (glibc and the BSDs "Input/output error", musl "I/O
+# error").
+eio_text() {
+	if musl_build; then
+		echo "I/O error"
+	else
+		echo "Input/output error"
+	fi
+}
+
 # need_glibc_preload: skip the test, with one line, when the programs
 # are built with musl (CI builds them so once): the test preloads a shim
 # (t/tools/eomshim.so) with LD_PRELOAD, which also goes into the glibc
 # programs it runs (setsid, sh, restore), and a library built for musl
 # cannot be loaded there.
 need_glibc_preload() {
-	if grep -q 'ld-musl' "$TOP/bin/dscan"; then
+	if musl_build; then
 		skip "preloads a shim into glibc programs too; these programs are built with musl"
 	fi
 }

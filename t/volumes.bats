@@ -255,7 +255,7 @@ yes" "dtapewr -B 1000 -f $t/one <$IN; echo exit \$?"
 	run onterminal "yes
 yes" "EOM_AT=$t/vol002:50000 EOM_STYLE=eio EOM_ONCE=$t/once LD_PRELOAD=$EOMSHIM dtapewr -B 1000 -M -f $t/vol <$IN; echo exit \$?"
 	run cat "$t/tty.out"
-	[[ "$output" == *"  DUMP: write error on volume 2 ($t/vol002) at block "*": Input/output error"* ]]
+	[[ "$output" == *"  DUMP: write error on volume 2 ($t/vol002) at block "*": $(eio_text)"* ]]
 	[[ "$output" == *'  DUMP: Do you want to rewrite this volume from its start? ("yes" or "no")'* ]]
 	[[ "$output" == *"exit 0"* ]]
 	restore_vols "$t/vol"
