@@ -317,6 +317,8 @@ stalled() {
 	fi
 	exec 9<&-
 	OUT=$(cat "$T/out")
+	# shown if the test fails
+	printf 'dump exited %s after SIG%s to %s:\n%s\n' "$WAITED" "$sig" "$whom" "$OUT" >&2
 	if group_left "$PGID"; then
 		echo "stalled: left behind after SIG$sig to $whom (above)" >&2
 		return 1
