@@ -109,6 +109,7 @@ ea_expected() {
 }
 
 @test "a big-endian UFS2's extended attributes reach little-endian headers in their order" {
+	need_fixture freebsd-ufs2-be.img.gz freebsd-ufs2-le.img.gz
 	local f
 	IMG=$(fixture freebsd-ufs2-be.img.gz)
 	for f in le be; do

@@ -5,6 +5,7 @@
 load helper
 
 setup() {
+	need_fixture dissect-ufs2-le.img.gz
 	IMG=$(fixture dissect-ufs2-le.img.gz)
 	T=$BATS_TEST_TMPDIR
 	mkdir "$T/tmp"

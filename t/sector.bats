@@ -102,6 +102,7 @@ roundtrip() {
 # fixture_same SECTOR NAME [INODE]: dscan and dblkread of the fixture
 # (but INODE) under the rule write the same bytes as without it.
 fixture_same() {
+	need_fixture "$2"
 	local img leave=${3:-0}
 	img=$(fixture "$2")
 	dscan -q -t 1700000000 "$img" >"$BATS_TEST_TMPDIR/rec" 2>/dev/null || :
@@ -154,6 +155,7 @@ e59ff97941044f85df5297e1c302d260  dir1/dir2/dir3/file2" ]
 }
 
 @test "dscan -p, -s and a level 1 read the directories in whole sectors too" {
+	need_fixture freebsd-ufs2-le.img.gz
 	local s img
 	img=$(fixture freebsd-ufs2-le.img.gz)
 	for s in 512 4096; do
