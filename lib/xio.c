@@ -1,6 +1,8 @@
 #ifdef __linux__
 #define _GNU_SOURCE	/* O_DIRECT */
 #endif
+#include "feature.h"	/* O_DIRECT on FreeBSD, NetBSD and DragonFly */
+
 #include <sys/types.h>
 #include <sys/stat.h>
 
