@@ -4,8 +4,10 @@
  * every system that also hides what POSIX does not name: SIGINFO on the
  * BSDs (__BSD_VISIBLE on FreeBSD and DragonFly, _NETBSD_SOURCE,
  * _BSD_SOURCE on OpenBSD), MAP_ANON on all of them and on glibc
- * (_DEFAULT_SOURCE).  A file that uses one, under #ifdef, includes this
- * header before any system header; the rest stay plain POSIX.
+ * (_DEFAULT_SOURCE), O_DIRECT on FreeBSD, NetBSD and DragonFly (glibc's
+ * needs _GNU_SOURCE, which lib/xio.c sets).  A file that uses one, under
+ * #ifdef, includes this header before any system header; the rest stay
+ * plain POSIX.
  */
 #ifndef FEATURE_H
 #define FEATURE_H
