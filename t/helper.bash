@@ -19,12 +19,15 @@ if [ -n "${DUMP_SH:-}" ]; then
 	# shellcheck disable=SC2086 # DUMP_SH may be a command and its arguments
 	command -v ${DUMP_SH%% *} >/dev/null ||
 	    { echo "helper: DUMP_SH=$DUMP_SH: no such shell" >&2; exit 1; }
-	mkdir -p "$BATS_RUN_TMPDIR/dump-sh"
+	# (beside the test tools, not in bats' own directory: tests run
+	# dump as other users too)
+	DUMP_SH_DIR="$TOP/t/tools/bin/sh-$(echo "$DUMP_SH" | tr -c 'A-Za-z0-9\n' _)"
+	mkdir -p "$DUMP_SH_DIR"
 	printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$DUMP_SH" "$TOP/bin/dump" \
-	    >"$BATS_RUN_TMPDIR/dump-sh/dump.new"
-	chmod +x "$BATS_RUN_TMPDIR/dump-sh/dump.new"
-	mv "$BATS_RUN_TMPDIR/dump-sh/dump.new" "$BATS_RUN_TMPDIR/dump-sh/dump"
-	PATH="$BATS_RUN_TMPDIR/dump-sh:$PATH"
+	    >"$DUMP_SH_DIR/dump.$$"
+	chmod 755 "$DUMP_SH_DIR" "$DUMP_SH_DIR/dump.$$"
+	mv "$DUMP_SH_DIR/dump.$$" "$DUMP_SH_DIR/dump"
+	PATH="$DUMP_SH_DIR:$PATH"
 fi
 
 # bats keeps every test's scratch directory until the whole run ends, and
