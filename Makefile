@@ -20,7 +20,8 @@ LIBOBJ = lib/ask.o lib/bmap.o lib/dir.o lib/ddupdate.o lib/dumpdates.o lib/esc.o
 SCANOBJ = scan/dscan.o scan/filter.o scan/mapdirs.o scan/names.o scan/pass.o \
 	scan/summary.o scan/tree.o
 BLKOBJ = blkread/dblkread.o
-TAPEOBJ = tapewr/dtapewr.o tapewr/input.o tapewr/ring.o tapewr/volume.o
+TAPEOBJ = tapewr/dtapewr.o tapewr/input.o tapewr/ring.o tapewr/rmt.o \
+	tapewr/volume.o
 DDATEOBJ = ddate/ddate.o
 PROGS = bin/dscan bin/dblkread bin/dtapewr bin/ddate
 MAN1 = scan/dscan.1 blkread/dblkread.1 tapewr/dtapewr.1
@@ -35,7 +36,7 @@ all: $(PROGS)
 
 $(LIBOBJ) $(SCANOBJ) $(BLKOBJ) $(TAPEOBJ) $(DDATEOBJ): $(LIBHDR)
 $(SCANOBJ): scan/dscan.h
-$(TAPEOBJ): tapewr/dtapewr.h
+$(TAPEOBJ): tapewr/dtapewr.h tapewr/rmt.h
 
 lib/libdump.a: $(LIBOBJ)
 	rm -f $@
@@ -225,6 +226,10 @@ install: all
 	cp $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	cp $(MAN5) $(DESTDIR)$(MANDIR)/man5/
 	cp $(MAN8) $(DESTDIR)$(MANDIR)/man8/
+	# rdump: dump by its remote name, as the BSDs install it
+	rm -f $(DESTDIR)$(BINDIR)/rdump $(DESTDIR)$(MANDIR)/man8/rdump.8
+	ln $(DESTDIR)$(BINDIR)/dump $(DESTDIR)$(BINDIR)/rdump
+	ln $(DESTDIR)$(MANDIR)/man8/dump.8 $(DESTDIR)$(MANDIR)/man8/rdump.8
 
 clean:
 	rm -f $(PROGS) lib/libdump.a $(LIBOBJ) $(SCANOBJ) $(BLKOBJ) \
