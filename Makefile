@@ -56,8 +56,8 @@ bin/ddate: $(DDATEOBJ) lib/libdump.a
 
 # Test tools: built by "make check", never installed.
 TOOLS = t/tools/bin/fsdesc t/tools/bin/dumpinfo t/tools/bin/ufsedit \
-	t/tools/bin/eomshim.so t/tools/bin/sectorshim.so t/tools/bin/badfs \
-	t/tools/bin/benchtree
+	t/tools/bin/eomshim.so t/tools/bin/sectorshim.so t/tools/bin/tapeshim.so \
+	t/tools/bin/badfs t/tools/bin/benchtree
 UEDIT = t/tools/ufsedit/alloc.c t/tools/ufsedit/check.c \
 	t/tools/ufsedit/cmd.c t/tools/ufsedit/dev.c t/tools/ufsedit/dir.c \
 	t/tools/ufsedit/inode.c t/tools/ufsedit/main.c
@@ -94,6 +94,11 @@ t/tools/bin/badfs: t/tools/badfs.c
 	else \
 		echo "badfs: pkg-config finds no fuse3; t/badsector.bats will skip"; \
 	fi
+
+t/tools/bin/tapeshim.so: t/tools/tapeshim.c
+	mkdir -p t/tools/bin
+	$(CC) -O2 -g -std=c99 -Wall -Wextra -Werror -shared -fPIC -o $@ \
+	    t/tools/tapeshim.c -ldl
 
 t/tools/bin/benchtree: t/tools/benchtree.c
 	mkdir -p t/tools/bin

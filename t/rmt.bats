@@ -245,3 +245,33 @@ restore_vols_one() {
 	[[ "$output" == *"  DUMP: DUMP IS DONE"* ]]
 	restore_vols_one viardump
 }
+
+@test "a remote tape gets a write a record, a rewind between volumes, and goes off line for a change" {
+	export LD_PRELOAD="$TOP/t/tools/bin/tapeshim.so"
+	# shellcheck disable=SC2016 # $$ is for the remote shell: a log each
+	export RMT="$RMT_DUMP rmt.\$\$.log"
+	run -0 dtapewr -B 3000 -f "host:t1,host:t2,host:t3,host:t4,host:t5,host:t6,host:t7" <"$IN"
+	unset LD_PRELOAD
+	local last f
+	last=$(ls t? | sort | tail -1)
+	for f in rmt.*.log; do
+		grep -Eq "^rmtd: O t[1-7] 1 O_WRONLY\|O_CREAT\|O_TRUNC$" "$f"
+		[ "$(grep -c '^rmtd: W' "$f")" = "$(grep -c '^rmtd: W 10240 ' "$f")" ]
+		if grep -q "^rmtd: O $last " "$f"; then
+			run -1 grep '^rmtd: I [56] ' "$f"
+		else
+			[ "$(grep '^rmtd: [IC]' "$f" | tail -2 | sed 's/ *(.*//')" = "rmtd: I 5 1
+rmtd: C" ]
+		fi
+	done
+	for f in t?; do
+		mv "$f" "v00${f#t}"
+	done
+	restore_vols "$BATS_TEST_TMPDIR/v"
+	# The same name again: off line, for the operator to change it.
+	rm -f rmt.*.log
+	LD_PRELOAD="$TOP/t/tools/bin/tapeshim.so" run -3 setsid dtapewr -B 3000 -f "host:t1" <"$IN"
+	[[ "$output" == *"  DUMP: Change Volumes: Mount volume #2"* ]]
+	[ "$(grep '^rmtd: [IC]' rmt.*.log | tail -2 | sed 's/ *(.*//')" = "rmtd: I 6 1
+rmtd: C" ]
+}
