@@ -275,3 +275,21 @@ rmtd: C" ]
 	[ "$(grep '^rmtd: [IC]' rmt.*.log | tail -2 | sed 's/ *(.*//')" = "rmtd: I 6 1
 rmtd: C" ]
 }
+
+@test "after a lost connection the operator may have the volume written again over a new one" {
+	export RSHLOCAL_CUT=300000 RSHLOCAL_CUTONCE=$BATS_TEST_TMPDIR/cut.once
+	mkfifo tty.in
+	script -q -c "dtapewr -b 1 -M -f host:v <$IN; echo exit \$?" /dev/null \
+	    <tty.in >tty.out 2>&1 &
+	local pid=$!
+	exec 7>tty.in
+	printf 'yes\nyes\n' >&7
+	wait "$pid"
+	exec 7>&-
+	run cat tty.out
+	[[ "$output" == *"  DUMP: write error on volume 1 (host:v001) at block "*": lost the connection to rmt on host (the remote shell exited with status 2)"* ]]
+	[[ "$output" == *'  DUMP: Do you want to rewrite this volume from its start? ("yes" or "no")'* ]]
+	[[ "$output" == *"  DUMP: Replace volume 1"* ]]
+	[[ "$output" == *"exit 0"* ]]
+	restore_vols "$BATS_TEST_TMPDIR/v"
+}
