@@ -702,8 +702,11 @@ setup(struct tw *t)
 		snprintf(path, sizeof(path), "%s/dtapewr.XXXXXX",
 		    dir != NULL && *dir != '\0' ? dir : "/tmp");
 		t->ckfd = mkstemp(path);
-		if (t->ckfd >= 0)
+		if (t->ckfd >= 0) {
 			unlink(path);
+			/* not for the remote shell of a later volume */
+			fcntl(t->ckfd, F_SETFD, FD_CLOEXEC);
+		}
 		else
 			warnmsg("%s: no copy of each volume can be kept for a "
 			    "rewrite after a write error:", path);

@@ -126,6 +126,7 @@ describe(struct rmt *r, int st)
 static void
 reap(struct rmt *r)
 {
+	pid_t got;
 	int st;
 
 	if (r->to >= 0)
@@ -135,10 +136,15 @@ reap(struct rmt *r)
 	r->to = r->from = -1;
 	if (r->pid <= 0)
 		return;
-	while (waitpid(r->pid, &st, 0) < 0 && errno == EINTR)
+	/* A writer has the connection but not the child: it only closes. */
+	while ((got = waitpid(r->pid, &st, 0)) < 0 && errno == EINTR)
 		continue;
 	r->pid = 0;
-	describe(r, st);
+	if (got > 0)
+		describe(r, st);
+	else
+		snprintf(r->msg, sizeof(r->msg), "the connection to %s was "
+		    "lost", r->host);
 }
 
 /* The connection broke: note it, and end the remote shell. */
