@@ -406,8 +406,8 @@ rmt_ioctl(struct rmt *r, int op, int count)
 int
 rmt_close(struct rmt *r)
 {
-	if (r->to < 0 && r->pid <= 0)
-		return 0;
+	if (r->to < 0 && r->pid <= 0)	/* lost before, and said so */
+		return r->err == RMT_LOST ? -1 : 0;
 	if (request(r, "C\n") < 0) {
 		if (r->err == RMT_LOST)
 			warnmsg("%s: lost the connection to rmt at the close: %s",

@@ -138,8 +138,9 @@ vol_open(struct tw *t)
  * A remote tape is rewound at the end of a volume that another follows,
  * and taken off line when the operator is to change it; the last is
  * only closed, so that its device name says whether it rewinds, as a
- * local one would.  A tape operation that fails is only reported: what
- * was written is there.
+ * local one would.  An rmt whose operation numbers are not known gets
+ * none.  A tape operation that fails is only reported: what was written
+ * is there.
  */
 static int
 closeremote(struct tw *t, int next)
@@ -148,7 +149,7 @@ closeremote(struct tw *t, int next)
 	int op = -1, same;
 
 	same = o->pipecmd == NULL && !o->multi && t->volume >= o->nnames;
-	if (o->rmt.tape && next != VOL_LAST)
+	if (o->rmt.tape && o->rmt.ops && next != VOL_LAST)
 		op = next == VOL_AGAIN || same ? RMT_OFFLINE : RMT_REWIND;
 	if (op >= 0 && o->rmt.to >= 0 && rmt_ioctl(&o->rmt, op, 1) != 0)
 		warnmsg("%s: %s the tape: %s", o->name, op == RMT_OFFLINE ?
