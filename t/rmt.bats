@@ -293,3 +293,24 @@ rmtd: C" ]
 	[[ "$output" == *"exit 0"* ]]
 	restore_vols "$BATS_TEST_TMPDIR/v"
 }
+
+@test "a signal while the remote open waits stops dtapewr and its remote shell" {
+	local sid pid
+	mkfifo fifo
+	# rmt opens the FIFO for writing, and waits there for a reader
+	RMT="$RMT_DUMP $BATS_TEST_TMPDIR/rmt.log" setsid sh -c \
+	    'echo $$ >sid; exec dtapewr -f host:fifo <"$1" 2>err' sh "$IN" 3>&- &
+	pid=$!
+	for _ in $(seq 1 200); do
+		grep -q '^rmtd: O fifo ' rmt.log 2>/dev/null && break
+		sleep 0.05
+	done
+	grep -q '^rmtd: O fifo ' rmt.log
+	sid=$(cat sid)
+	kill -TERM "$sid"
+	local st=0
+	wait "$pid" || st=$?
+	[ "$st" = 143 ]
+	[ "$(cat err)" = "dtapewr: host:fifo: stopped by signal 15 while opening it" ]
+	run -1 pgrep -s "$sid"
+}

@@ -692,8 +692,13 @@ setup(struct tw *t)
 	t->ckfd = -1;
 	t->volume = 1;
 	firstrecord(t);
-	if (vol_open(t) != 0)
+	if (vol_open(t) != 0) {
+		if (stopsig) {		/* a remote open takes time */
+			signal((int)stopsig, SIG_DFL);
+			raise((int)stopsig);
+		}
 		exit(TW_STARTUP);
+	}
 	/* A copy of each volume, for a rewrite, when someone can ask for it. */
 	if (vol_canask(t) && !t->out.pipeout && t->out.pipecmd == NULL) {
 		const char *dir = getenv("TMPDIR");

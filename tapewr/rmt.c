@@ -147,11 +147,17 @@ reap(struct rmt *r)
 		    "lost", r->host);
 }
 
-/* The connection broke: note it, and end the remote shell. */
+/*
+ * The connection broke, or a signal stopped the wait for a reply: note
+ * it, and end the remote shell (at once after a signal: it may be
+ * waiting on its side, for a device to open).
+ */
 static int
 lost(struct rmt *r)
 {
 	r->err = RMT_LOST;
+	if (stopsig && r->pid > 0)
+		kill(r->pid, SIGTERM);
 	reap(r);
 	return -1;
 }
