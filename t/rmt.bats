@@ -314,3 +314,10 @@ rmtd: C" ]
 	[ "$(cat err)" = "dtapewr: host:fifo: stopped by signal 15 while opening it" ]
 	run -1 pgrep -s "$sid"
 }
+
+@test "another error of the remote write is a write error that ends the dump" {
+	EOM_AT="$BATS_TEST_TMPDIR/vol001:50000" EOM_STYLE=eio \
+	    LD_PRELOAD="$TOP/t/tools/bin/eomshim.so" run -3 setsid dtapewr -M -f "host:vol" <"$IN"
+	[[ "$output" == *"  DUMP: write error on volume 1 (host:vol001) at block 0: Input/output error"* ]]
+	[[ "$output" == *"dtapewr: host:vol001: write error: Input/output error; no copy of the volume to rewrite it from, so the dump ends here"* ]]
+}
