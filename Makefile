@@ -23,7 +23,8 @@ LIBOBJ = lib/ask.o lib/bmap.o lib/dir.o lib/ddupdate.o lib/dumpdates.o lib/esc.o
 SCANOBJ = scan/dscan.o scan/filter.o scan/mapdirs.o scan/names.o scan/pass.o \
 	scan/summary.o scan/tree.o
 BLKOBJ = blkread/dblkread.o
-TAPEOBJ = tapewr/dtapewr.o tapewr/input.o tapewr/ring.o tapewr/volume.o
+TAPEOBJ = tapewr/dtapewr.o tapewr/input.o tapewr/ring.o tapewr/rmt.o \
+	tapewr/volume.o
 DDATEOBJ = ddate/ddate.o
 PROGS = bin/dscan bin/dblkread bin/dtapewr bin/ddate
 MAN1 = scan/dscan.1 blkread/dblkread.1 tapewr/dtapewr.1
@@ -38,7 +39,7 @@ all: $(PROGS)
 
 $(LIBOBJ) $(SCANOBJ) $(BLKOBJ) $(TAPEOBJ) $(DDATEOBJ): $(LIBHDR)
 $(SCANOBJ): scan/dscan.h
-$(TAPEOBJ): tapewr/dtapewr.h
+$(TAPEOBJ): tapewr/dtapewr.h tapewr/rmt.h
 
 lib/libdump.a: $(LIBOBJ)
 	rm -f $@
@@ -58,8 +59,8 @@ bin/ddate: $(DDATEOBJ) lib/libdump.a
 
 # Test tools: built by "make check", never installed.
 TOOLS = t/tools/bin/fsdesc t/tools/bin/dumpinfo t/tools/bin/ufsedit \
-	t/tools/bin/eomshim.so t/tools/bin/sectorshim.so t/tools/bin/badfs \
-	t/tools/bin/benchtree
+	t/tools/bin/eomshim.so t/tools/bin/sectorshim.so t/tools/bin/tapeshim.so \
+	t/tools/bin/badfs t/tools/bin/benchtree
 UEDIT = t/tools/ufsedit/alloc.c t/tools/ufsedit/check.c \
 	t/tools/ufsedit/cmd.c t/tools/ufsedit/dev.c t/tools/ufsedit/dir.c \
 	t/tools/ufsedit/inode.c t/tools/ufsedit/main.c
@@ -96,6 +97,11 @@ t/tools/bin/badfs: t/tools/badfs.c
 	else \
 		echo "badfs: pkg-config finds no fuse3; t/badsector.bats will skip"; \
 	fi
+
+t/tools/bin/tapeshim.so: t/tools/tapeshim.c
+	mkdir -p t/tools/bin
+	$(CC) -O2 -g -std=c99 -Wall -Wextra -Werror -shared -fPIC -o $@ \
+	    t/tools/tapeshim.c -ldl
 
 t/tools/bin/benchtree: t/tools/benchtree.c
 	mkdir -p t/tools/bin
@@ -228,6 +234,10 @@ install: all
 	cp $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	cp $(MAN5) $(DESTDIR)$(MANDIR)/man5/
 	cp $(MAN8) $(DESTDIR)$(MANDIR)/man8/
+	# rdump: dump by its remote name, as the BSDs install it
+	rm -f $(DESTDIR)$(BINDIR)/rdump $(DESTDIR)$(MANDIR)/man8/rdump.8
+	ln $(DESTDIR)$(BINDIR)/dump $(DESTDIR)$(BINDIR)/rdump
+	ln $(DESTDIR)$(MANDIR)/man8/dump.8 $(DESTDIR)$(MANDIR)/man8/rdump.8
 
 clean:
 	rm -f $(PROGS) lib/libdump.a $(LIBOBJ) $(SCANOBJ) $(BLKOBJ) \

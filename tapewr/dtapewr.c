@@ -308,7 +308,6 @@ submit(struct tw *t, int n)
 	return 0;
 }
 
-/* Start writing the current volume: writers for its output. */
 /* BSD dump's lines for the operator at the start and end of a volume. */
 static void
 volstarted(struct tw *t)
@@ -337,12 +336,21 @@ volcompleted(const struct tw *t)
 	    (long long)((t->written - t->volfrom) / (secs > 0 ? secs : 1)));
 }
 
+/*
+ * Start writing the current volume: writers for its output.  A remote
+ * file gets a write a block on a tape, a write a batch otherwise, as a
+ * local one would.
+ */
 static int
 startvol(struct tw *t)
 {
-	return ring_start(&t->ring, t->out.fd, t->out.pipeout ||
-	    t->out.pipecmd != NULL, !t->out.isreg && !t->out.pipeout &&
-	    t->out.pipecmd == NULL);
+	struct outputs *o = &t->out;
+
+	if (o->remote)
+		return ring_start(&t->ring, -1, &o->rmt, 0, o->rmt.tape);
+	return ring_start(&t->ring, o->fd, NULL, o->pipeout ||
+	    o->pipecmd != NULL, !o->isreg && !o->pipeout &&
+	    o->pipecmd == NULL);
 }
 
 /*
@@ -357,7 +365,7 @@ changevol(struct tw *t, int cutback)
 	if (t->carryat >= t->ncarry)
 		die(TW_WRITE, "internal error: a new volume with nothing to go "
 		    "on it");
-	if (ring_stop(&t->ring) != 0 || vol_close(t, cutback) != 0)
+	if (ring_stop(&t->ring) != 0 || vol_close(t, cutback, VOL_NEW) != 0)
 		return TW_WRITE;
 	volcompleted(t);
 	r = vol_next(t);
@@ -438,23 +446,22 @@ rollforward(struct tw *t)
 }
 
 /*
- * A write error other than end of media: rewrite the volume from its
- * start if the operator wants and a copy of it was kept.
+ * A write error other than end of media (why says what it was): rewrite
+ * the volume from its start if the operator wants and a copy of it was
+ * kept.
  */
 static int
-rewrite(struct tw *t)
+rewrite(struct tw *t, const char *why)
 {
 	unsigned char *p;
 	int64_t b;
 	int slot, a;
 
 	vol_note("write error on volume %d (%s) at block %lld: %s",
-	    t->volume, t->out.name, (long long)t->fail.seq,
-	    strerror(t->fail.err));
+	    t->volume, t->out.name, (long long)t->fail.seq, why);
 	if (t->ckfd < 0 || t->out.pipeout || t->out.pipecmd != NULL) {
 		warnmsg("%s: write error: %s; no copy of the volume to rewrite "
-		    "it from, so the dump ends here", t->out.name,
-		    strerror(t->fail.err));
+		    "it from, so the dump ends here", t->out.name, why);
 		return TW_WRITE;
 	}
 	a = vol_ask(t, "Do you want to rewrite this volume from its start?");
@@ -462,7 +469,7 @@ rewrite(struct tw *t)
 		return TW_ABORT;
 	if (ring_stop(&t->ring) != 0)
 		return TW_WRITE;
-	vol_close(t, 0);
+	vol_close(t, 0, VOL_AGAIN);
 	vol_note("Replace volume %d", t->volume);
 	while ((a = vol_ask(t, "Is the new volume mounted and ready to go?"))
 	    != 1)
@@ -497,6 +504,23 @@ rewrite(struct tw *t)
 	return 0;
 }
 
+/*
+ * A remote file whose connection broke: what became of the remote
+ * shell, for the message.
+ */
+static const char *
+lostwhy(struct tw *t)
+{
+	static char why[700];
+
+	if (ring_stop(&t->ring) != 0)
+		warnmsg("%s: the writers did not end cleanly", t->out.name);
+	rmt_drop(&t->out.rmt, 0);
+	snprintf(why, sizeof(why), "lost the connection to rmt on %s (%s)",
+	    t->out.rmt.host, t->out.rmt.msg);
+	return why;
+}
+
 /* A block was not written: end of media, or another error. */
 static int
 recover(struct tw *t)
@@ -519,7 +543,11 @@ recover(struct tw *t)
 			    (long long)ws->bytes, t->bs);
 		return TW_WRITE;
 	}
-	return eom ? rollforward(t) : rewrite(t);
+	if (eom)
+		return rollforward(t);
+	if (t->out.remote && ws->err == RMT_LOST)
+		return rewrite(t, lostwhy(t));
+	return rewrite(t, strerror(ws->err));
 }
 
 /* Move the whole stream; returns an exit status. */
@@ -666,8 +694,13 @@ setup(struct tw *t)
 	t->ckfd = -1;
 	t->volume = 1;
 	firstrecord(t);
-	if (vol_open(t) != 0)
+	if (vol_open(t) != 0) {
+		if (stopsig) {		/* a remote open takes time */
+			signal((int)stopsig, SIG_DFL);
+			raise((int)stopsig);
+		}
 		exit(TW_STARTUP);
+	}
 	/* A copy of each volume, for a rewrite, when someone can ask for it. */
 	if (vol_canask(t) && !t->out.pipeout && t->out.pipecmd == NULL) {
 		const char *dir = getenv("TMPDIR");
@@ -676,8 +709,11 @@ setup(struct tw *t)
 		snprintf(path, sizeof(path), "%s/dtapewr.XXXXXX",
 		    dir != NULL && *dir != '\0' ? dir : "/tmp");
 		t->ckfd = mkstemp(path);
-		if (t->ckfd >= 0)
+		if (t->ckfd >= 0) {
 			unlink(path);
+			/* not for the remote shell of a later volume */
+			fcntl(t->ckfd, F_SETFD, FD_CLOEXEC);
+		}
 		else
 			warnmsg("%s: no copy of each volume can be kept for a "
 			    "rewrite after a write error:", path);
@@ -782,6 +818,8 @@ main(int argc, char *argv[])
 	rc = copystream(&t);
 	if (stopsig) {
 		ring_kill(&t.ring);
+		if (t.out.remote)
+			rmt_drop(&t.out.rmt, 1);
 		warnmsg("%s: stopped by signal %d; the dump is incomplete",
 		    t.out.name, (int)stopsig);
 		signal((int)stopsig, SIG_DFL);
@@ -790,7 +828,7 @@ main(int argc, char *argv[])
 	}
 	if (ring_stop(&t.ring) != 0 && rc == TW_OK)
 		rc = TW_WRITE;
-	if (t.out.fd >= 0 && vol_close(&t, 0) != 0 && rc == TW_OK)
+	if (t.out.fd >= 0 && vol_close(&t, 0, VOL_LAST) != 0 && rc == TW_OK)
 		rc = TW_WRITE;
 	if (rc != TW_OK) {
 		warnmsg("%s holds an incomplete dump (volume %d, %lld tape "

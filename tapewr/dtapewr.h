@@ -19,6 +19,7 @@
 #include <signal.h>
 #include <stdint.h>
 
+#include "rmt.h"
 #include "spcl.h"
 
 /* Exit statuses, as in dtapewr(1). */
@@ -51,6 +52,7 @@ struct ring {
 	int		*cmd;		/* master -> writer k */
 	int		 status;	/* writers -> master */
 	int		 outfd;
+	struct rmt	*rmt;		/* or a remote file through rmt(8) */
 	int		 loop;		/* keep writing after short writes */
 	int		 blockwise;	/* a write per block: a tape */
 	int		 running;
@@ -76,6 +78,11 @@ struct recmeta {
 #define KIND_MAP	0	/* TS_TAPE, the maps, TS_END */
 #define KIND_DIR	1	/* a directory's TS_INODE or TS_ADDR */
 #define KIND_FILE	2	/* any other inode's */
+
+/* What follows a volume vol_close() closes. */
+#define VOL_LAST	0	/* nothing: the dump is over, or failed */
+#define VOL_NEW		1	/* the next volume */
+#define VOL_AGAIN	2	/* the same volume, written anew */
 
 
 struct input {
@@ -109,6 +116,8 @@ struct outputs {
 	int		  pipeout;	/* a pipe: no volumes, no end of media */
 	int		  isreg;	/* a regular file: cut back at EOM */
 	pid_t		  pipepid;	/* -P's shell */
+	int		  remote;	/* host:file, through rmt */
+	struct rmt	  rmt;
 	int		  tty;		/* /dev/tty, -1 if none */
 };
 
@@ -159,7 +168,8 @@ void	input_pad(const struct input *in, unsigned char *dst,
 	    struct recmeta *m);
 
 int	ring_init(struct ring *r, int nwriters, size_t bsize);
-int	ring_start(struct ring *r, int outfd, int loop, int blockwise);
+int	ring_start(struct ring *r, int outfd, struct rmt *rmt, int loop,
+	    int blockwise);
 unsigned char *ring_slot(struct ring *r, int64_t seq);
 int	ring_submit(struct ring *r, int64_t seq, size_t len);
 int	ring_wait(struct ring *r, struct wstat *ws);
@@ -168,7 +178,7 @@ int	ring_stop(struct ring *r);
 void	ring_kill(struct ring *r);
 
 int	vol_open(struct tw *t);
-int	vol_close(struct tw *t, int cutback);
+int	vol_close(struct tw *t, int cutback, int next);
 int	vol_next(struct tw *t);
 int	vol_ask(struct tw *t, const char *question);
 int	vol_canask(const struct tw *t);

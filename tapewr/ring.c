@@ -91,7 +91,8 @@ ring_init(struct ring *r, int nwriters, size_t bsize)
 /*
  * Write len bytes at p with as few writes as it takes; without loop,
  * a short write ends it (the end of the media).  Returns the bytes
- * written, with *err the errno of a failed write (0 for a short one).
+ * written, with *err the errno of a failed write (0 for a short one;
+ * for a remote file, the remote errno, or RMT_LOST).
  */
 static size_t
 writeout(const struct ring *r, const unsigned char *p, size_t len, int *err)
@@ -101,7 +102,14 @@ writeout(const struct ring *r, const unsigned char *p, size_t len, int *err)
 
 	*err = 0;
 	while (done < len) {
-		n = write(r->outfd, p + done, len - done);
+		if (r->rmt != NULL) {
+			n = rmt_write(r->rmt, p + done, len - done);
+			if (n < 0) {
+				*err = r->rmt->err;
+				break;
+			}
+		} else
+			n = write(r->outfd, p + done, len - done);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -222,12 +230,16 @@ closeall(int *fds, int n, int keep1, int keep2)
 }
 
 /*
- * Fork the writers for an output.  Every block submitted afterwards goes
- * out in sequence order; with blockwise, each block is a write of its
- * own.  Returns 0 or -1.
+ * Fork the writers for an output, a descriptor or a remote file.  Every
+ * block submitted afterwards goes out in sequence order; with
+ * blockwise, each block is a write of its own.  The writers share one
+ * connection to a remote file: only the one that holds the turn sends a
+ * write and reads its reply, so requests and replies never mix.
+ * Returns 0 or -1.
  */
 int
-ring_start(struct ring *r, int outfd, int loop, int blockwise)
+ring_start(struct ring *r, int outfd, struct rmt *rmt, int loop,
+    int blockwise)
 {
 	int n = r->nwriters, k, st[2];
 	int *cmdp = malloc(sizeof(int) * 2 * (size_t)n);
@@ -247,6 +259,7 @@ ring_start(struct ring *r, int outfd, int loop, int blockwise)
 	if (writefull(tokp[1], "G", 1) != 0)
 		return -1;
 	r->outfd = outfd;
+	r->rmt = rmt;
 	r->loop = loop;
 	r->blockwise = blockwise;
 	r->nbatch = 0;

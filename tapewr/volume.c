@@ -102,8 +102,16 @@ vol_open(struct tw *t)
 
 	volname(t, t->volume);
 	o->isreg = 0;
+	o->remote = 0;
 	if (o->pipecmd != NULL)
 		return openpipe(t);
+	if (rmt_isremote(o->name)) {
+		if (rmt_open(&o->rmt, o->name) != 0)
+			return -1;
+		o->remote = 1;
+		o->fd = o->rmt.to;
+		return 0;
+	}
 	if (strcmp(o->name, "-") == 0) {
 		o->fd = STDOUT_FILENO;
 		snprintf(o->name, sizeof(o->name), "standard output");
@@ -127,15 +135,44 @@ vol_open(struct tw *t)
 }
 
 /*
+ * A remote tape is rewound at the end of a volume that another follows,
+ * and taken off line when the operator is to change it; the last is
+ * only closed, so that its device name says whether it rewinds, as a
+ * local one would.  An rmt whose operation numbers are not known gets
+ * none.  A tape operation that fails is only reported: what was written
+ * is there.
+ */
+static int
+closeremote(struct tw *t, int next)
+{
+	struct outputs *o = &t->out;
+	int op = -1, same;
+
+	same = o->pipecmd == NULL && !o->multi && t->volume >= o->nnames;
+	if (o->rmt.tape && o->rmt.ops && next != VOL_LAST)
+		op = next == VOL_AGAIN || same ? RMT_OFFLINE : RMT_REWIND;
+	if (op >= 0 && o->rmt.to >= 0 && rmt_ioctl(&o->rmt, op, 1) != 0)
+		warnmsg("%s: %s the tape: %s", o->name, op == RMT_OFFLINE ?
+		    "taking off line" : "rewinding", o->rmt.msg);
+	o->fd = -1;
+	o->remote = 0;
+	return rmt_close(&o->rmt);
+}
+
+/*
  * Close the current volume; with cutback, a regular file loses what
- * follows its last whole record.  Returns 0, or -1 if the volume did
- * not close cleanly (a -P command that failed counts).
+ * follows its last whole record.  next says what follows (VOL_ in
+ * dtapewr.h).  Returns 0, or -1 if the volume did not close cleanly (a
+ * -P command that failed counts).
  */
 int
-vol_close(struct tw *t, int cutback)
+vol_close(struct tw *t, int cutback, int next)
 {
 	struct outputs *o = &t->out;
 	int st, bad = 0;
+
+	if (o->remote)
+		return closeremote(t, next);
 
 	if (cutback && o->isreg && ftruncate(o->fd, (off_t)t->volbytes) != 0) {
 		warnmsg("%s: cutting back to %lld bytes:", o->name,
