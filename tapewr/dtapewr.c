@@ -49,6 +49,13 @@ onstop(int sig)
 	stopsig = sig;
 }
 
+/* A writer ended: nothing to do but cut the master's wait short. */
+static void
+onchild(int sig)
+{
+	(void)sig;
+}
+
 static double
 now(void)
 {
@@ -661,6 +668,12 @@ setup(struct tw *t)
 		sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	/* A writer that dies is named (ring.c), so its pipes must not kill
+	 * the master first; a -P command gets SIGPIPE back (volume.c). */
+	signal(SIGPIPE, SIG_IGN);
+	sa.sa_handler = onchild;
+	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+	sigaction(SIGCHLD, &sa, NULL);
 	t->ckfd = -1;
 	t->volume = 1;
 	firstrecord(t);

@@ -47,7 +47,9 @@ struct ring {
 	size_t		 bsize;		/* bytes per block */
 	unsigned char	*mem;		/* nslots * bsize, shared */
 	int		*busy;		/* slot holds an unreported block */
-	pid_t		*pid;
+	pid_t		*pid;		/* 0 once reaped */
+	int		*wst;		/* a reaped writer's wait status */
+	int		 told;		/* the broken ring was reported */
 	int		*cmd;		/* master -> writer k */
 	int		 status;	/* writers -> master */
 	int		 outfd;

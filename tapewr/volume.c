@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,6 +84,7 @@ openpipe(struct tw *t)
 			_exit(126);
 		close(p[0]);
 		close(p[1]);
+		signal(SIGPIPE, SIG_DFL);	/* dtapewr ignores it */
 		execl("/bin/sh", "sh", "-c", o->pipecmd, (char *)NULL);
 		_exit(127);
 	}
