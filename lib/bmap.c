@@ -269,6 +269,15 @@ bmap_walk(const struct ufs *fs, const struct dinode *dp, int ext,
 	w.arg = arg;
 	w.errors = errors;
 	w.size = ext ? dp->extsize : dp->size;
+	if (w.size > ufs_addressable(fs->bsize, fs->ufs2)) {
+		/* Damage: walked as a hole it would be endless work. */
+		(*errors)++;
+		warnmsg("%s: inode %u: size %llu is beyond the %llu bytes its "
+		    "block pointers address; the rest is not walked", fs->dev,
+		    dp->ino, (unsigned long long)w.size,
+		    (unsigned long long)ufs_addressable(fs->bsize, fs->ufs2));
+		w.size = ufs_addressable(fs->bsize, fs->ufs2);
+	}
 	w.nblk = (w.size + (uint64_t)fs->bsize - 1) >> fs->bshift;
 	for (i = 0; i < ndirect && w.lbn < w.nblk && !w.stop; i++)
 		piece(&w, ptr[i]);
@@ -276,8 +285,6 @@ bmap_walk(const struct ufs *fs, const struct dinode *dp, int ext,
 		span *= (uint64_t)fs->nindir;
 		indirect(&w, dp->ib[i], i, span);
 	}
-	if (w.lbn < w.nblk && !w.stop)		/* beyond triple indirect */
-		hole(&w, w.nblk - w.lbn);
 	if (w.havepend && !w.stop)
 		w.stop = emit(arg, &w.pend);
 	if (w.bad > MAXCOMPLAINTS)

@@ -230,6 +230,73 @@ iblock() {
 	run -0 sh -c "dscan -q -z 0 '$T/img' | grep '^i $ino '"
 }
 
+# put64 IMG OFFSET HEX: a little-endian 64-bit word, given in 16 hex digits.
+put64() {
+	local i bytes=
+	for i in 14 12 10 8 6 4 2 0; do
+		bytes="$bytes\\x${3:$i:2}"
+	done
+	printf "$bytes" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+
+# sblock IMG: the byte offset of the superblock, as dscan found it.
+sblock() {
+	field "$1" 'NR == 1 { sub(/.* sblock=/, ""); sub(/ .*/, ""); print }'
+}
+
+# sizeoff IMG V INO: the byte offset of an inode's di_size (inode in
+# cylinder group 0).
+sizeoff() {
+	local iblkno
+	iblkno=$(od -An -tu4 -j $(($(sblock "$1") + 16)) -N4 "$1")
+	echo $((iblkno * 512 + $3 * ($2 == 1 ? 128 : 256) + ($2 == 1 ? 8 : 16)))
+}
+
+@test "a size beyond what the block pointers address is damage: named, not dumped, bounded" {
+	local v ino
+	for v in 1 2; do
+		cp "$BATS_FILE_TMPDIR/ufs$v.img" "$T/img"
+		ino=$(field "$T/img" '$1 == "i" && $8 == 6 { print $2 }')
+		# di_size 2^62: walked as a hole, 2^43 dump headers
+		put64 "$T/img" "$(sizeoff "$T/img" "$v" "$ino")" 4000000000000000
+		damaged "$T/img"
+		[ "$ST" = "2 2 0" ]
+		[ "$ERR" = "dscan: $T/img: inode $ino: size beyond the bytes that 12 direct blocks and 3 levels of indirect blocks address (mode 0100644, size 4611686018427387904); not dumped
+dscan: $T/img: 1 error; the stream is complete but damaged parts were left out or zeroed
+dblkread: 0 unreadable or damaged blocks here, 1 errors reported by the scan; the dump is complete but not faithful" ]
+		# -z 0 (dump sparse files of any size) does not let it through
+		run -2 --separate-stderr sh -c "dscan -q -z 0 '$T/img' >'$T/rec'"
+		[ "${stderr_lines[0]}" = "dscan: $T/img: inode $ino: size beyond the bytes that 12 direct blocks and 3 levels of indirect blocks address (mode 0100644, size 4611686018427387904); not dumped" ]
+		[ "${#stderr_lines[@]}" = 2 ]
+		! grep -q "^i $ino " "$T/rec"
+	done
+}
+
+@test "a size beyond the superblock's fs_maxfilesize is damage; a senseless fs_maxfilesize is ignored" {
+	local v ino sb m
+	for v in 1 2; do
+		cp "$BATS_FILE_TMPDIR/ufs$v.img" "$T/img"
+		sb=$(sblock "$T/img")
+		ino=$(field "$T/img" '$1 == "i" && $8 == 5000000 { print $2 }')
+		# 4999999: the big file is one byte too long
+		put64 "$T/img" $((sb + 1328)) 00000000004c4b3f
+		damaged "$T/img"
+		[ "$ST" = "2 2 0" ]
+		[[ "$ERR" == "dscan: $T/img: inode $ino: size beyond the superblock's largest file (fs_maxfilesize) (mode 0100644, size 5000000); not dumped"$'\n'* ]]
+		# 5000000: it fits
+		put64 "$T/img" $((sb + 1328)) 00000000004c4b40
+		damaged "$T/img"
+		[ "$ST" = "0 0 0" ]
+		# 0, less than the direct blocks, more than the pointers
+		# address: no such file system was made, the field is ignored
+		for m in 0000000000000000 000000000000bffe ffffffffffffffff; do
+			put64 "$T/img" $((sb + 1328)) "$m"
+			damaged "$T/img"
+			[ "$ST" = "0 0 0" ]
+		done
+	done
+}
+
 @test "read errors: zeros for the blocks lost, each reported, the dump failed" {
 	local img="$BATS_FILE_TMPDIR/ufs2.img" ino frag
 	ino=$(field "$img" '$1 == "i" && $8 == 5000000 { print $2 }')

@@ -152,3 +152,29 @@ ea_expected() {
 	[ "$stderr" = "" ]
 	[ ! -s "$BATS_TEST_TMPDIR/out" ]
 }
+
+# hole4 SIZE: the records with inode 4 made SIZE bytes of hole, in
+# $BATS_TEST_TMPDIR/big; its line number in $LINE.
+hole4() {
+	awk -v s="$1" '$1 == "i" && $2 == 4 { $8 = s; print; print "d 4 0 - " s
+	    skip = 1; next } $1 == "d" && $2 == 4 { next } { print }' \
+	    "$BATS_TEST_TMPDIR/rec" >"$BATS_TEST_TMPDIR/big"
+	LINE=$(grep -n '^i 4 ' "$BATS_TEST_TMPDIR/big" | cut -d: -f1)
+}
+
+@test "a size beyond what an inode's block pointers address is refused, not dumped as endless hole" {
+	# UFS2 with 32 KiB blocks: 12 direct, then 4096 pointers a block.
+	local max=$(((12 + 4096 + 4096 * 4096 + 4096 * 4096 * 4096) * 32768)) size
+	for size in 4611686018427387904 $((max + 1)); do
+		hole4 "$size"
+		run -3 --separate-stderr timeout 60 sh -c "dblkread <'$BATS_TEST_TMPDIR/big' >'$BATS_TEST_TMPDIR/d'"
+		[ "$stderr" = "dblkread: stdin: line $LINE: inode 4: size $size is beyond the $max bytes that an inode's block pointers address at the header's bsize; the dump stream is incomplete (no TS_END)" ]
+		[ "$(stat -c %s "$BATS_TEST_TMPDIR/d")" -lt 1048576 ]
+	done
+	# Exactly that much is a file the pointers can hold: its hole headers
+	# come out (the first 8 MB of them are enough to see).
+	hole4 "$max"
+	run -0 sh -c "dblkread <'$BATS_TEST_TMPDIR/big' 2>'$BATS_TEST_TMPDIR/err' | head -c 8388608 | wc -c"
+	[ "$output" = 8388608 ]
+	[ ! -s "$BATS_TEST_TMPDIR/err" ]
+}
