@@ -422,16 +422,21 @@ ufs_readcg(const struct ufs *fs, uint32_t cg, unsigned char *buf,
 
 	if (ufs_pread(fs, buf, (size_t)fs->cgsize, off) != 0)
 		return -1;
-	ci->ok = get32(buf + CG_MAGIC_OFF, fs->be) == CG_MAGIC &&
-	    get32(buf + CG_CGX, fs->be) == cg;
 	ci->initediblk = fs->ipg;
-	if (ci->ok && fs->ufs2) {
-		init = get32(buf + CG_INITEDIBLK, fs->be);
-		if (init <= fs->ipg)
-			ci->initediblk = init;
-		else
-			ci->ok = 0;
-	}
+	ci->why[0] = '\0';
+	init = fs->ufs2 ? get32(buf + CG_INITEDIBLK, fs->be) : fs->ipg;
+	if (get32(buf + CG_MAGIC_OFF, fs->be) != CG_MAGIC)
+		snprintf(ci->why, sizeof(ci->why), "magic number 0x%x, not "
+		    "0x%06x", get32(buf + CG_MAGIC_OFF, fs->be), CG_MAGIC);
+	else if (get32(buf + CG_CGX, fs->be) != cg)
+		snprintf(ci->why, sizeof(ci->why), "cg_cgx %u, not its index",
+		    get32(buf + CG_CGX, fs->be));
+	else if (init > fs->ipg)
+		snprintf(ci->why, sizeof(ci->why), "cg_initediblk %u, more "
+		    "than the %u inodes of a group", init, fs->ipg);
+	else
+		ci->initediblk = init;
+	ci->ok = ci->why[0] == '\0';
 	return 0;
 }
 

@@ -92,8 +92,9 @@ struct dinode {
 
 /* What a cylinder group header says about its inodes. */
 struct cginfo {
-	int		ok;		/* magic and index are right */
+	int		ok;		/* magic, index and count are right */
 	uint32_t	initediblk;	/* inodes initialised (UFS2); ipg for UFS1 */
+	char		why[80];	/* what is wrong, if not ok */
 };
 
 int	ufs_open(struct ufs *fs, const char *dev);

@@ -59,9 +59,27 @@ setup() {
 @test "a record naming a block beyond the file system is reported, zeroed, exit 2" {
 	sed -i 's/^d 4 0 65 23$/d 4 0 99999999 23/' "$BATS_TEST_TMPDIR/rec"
 	run -2 --separate-stderr sh -c "dblkread <'$BATS_TEST_TMPDIR/rec' >'$BATS_TEST_TMPDIR/d'"
-	[ "${stderr_lines[0]}" = "dblkread: $IMG: inode 4: run at fragment 99999999 (23 bytes at file offset 0) lies beyond the file system; zeros written" ]
+	[ "${stderr_lines[0]}" = "dblkread: $IMG: inode 4: run at fragment 99999999 (23 bytes at file offset 0) lies beyond the file system (1024 fragments); zeros written" ]
 	run -0 dumpinfo -x "4:$BATS_TEST_TMPDIR/f4" "$BATS_TEST_TMPDIR/d"
 	[ "$(od -An -c "$BATS_TEST_TMPDIR/f4" | head -1)" = "  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0" ]
+}
+
+@test "a run that starts inside the file system and ends past it is named as such, zeroed, exit 2" {
+	# 393216 bytes are 96 fragments of 4096: from 1000 they pass 1024
+	sed -i 's/^d 5 0 80 393216$/d 5 0 1000 393216/' "$BATS_TEST_TMPDIR/rec"
+	run -2 --separate-stderr sh -c "dblkread <'$BATS_TEST_TMPDIR/rec' >'$BATS_TEST_TMPDIR/d'"
+	[ "${stderr_lines[0]}" = "dblkread: $IMG: inode 5: run at fragment 1000 (393216 bytes at file offset 0) runs past the end of the file system (1024 fragments); zeros written" ]
+	run -0 dumpinfo "$BATS_TEST_TMPDIR/d"
+}
+
+@test "a damaged directory entry met while byte-swapping is named with its offset and length" {
+	local img="$BATS_TEST_TMPDIR/img"
+	cp "$IMG" "$img"
+	# the root directory at fragment 64 of 4096: the record length of ".."
+	printf '\003\000' | dd of="$img" bs=1 seek=$((64 * 4096 + 12 + 4)) conv=notrunc 2>/dev/null
+	dscan -q -t 1700000000 "$img" 2>/dev/null | without 10 >"$BATS_TEST_TMPDIR/rec"
+	run -2 --separate-stderr sh -c "dblkread -E be <'$BATS_TEST_TMPDIR/rec' >'$BATS_TEST_TMPDIR/d'"
+	[ "${stderr_lines[0]}" = "dblkread: $img: directory inode 2: entry at offset 12: record length 3, not a multiple of 4 from 8; the rest of its block is left as it is" ]
 }
 
 @test "a device that is not the file system of the records is refused" {
