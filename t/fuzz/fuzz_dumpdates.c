@@ -81,6 +81,37 @@ checkfile(struct dumpdates *dd)
 		BUG("a line just set is not found");
 }
 
+/*
+ * The streaming dd_readname() must agree with dd_read() (full, read
+ * with status rfull) on its status and on every lookup of name.
+ */
+static void
+checkname(const char *path, const struct dumpdates *full, int rfull,
+    const char *name)
+{
+	struct dumpdates dd;
+	const struct ddent *a, *b;
+	int r, l;
+
+	r = dd_readname(&dd, path, name);
+	if (r != rfull)
+		BUG("dd_readname(\"%s\") returned %d, dd_read %d", name, r,
+		    rfull);
+	if (r != DD_OK)
+		return;
+	if (dd.n > 10)
+		BUG("dd_readname(\"%s\") kept %zu lines", name, dd.n);
+	for (l = 0; l <= 10; l++) {
+		a = dd_lookup(full, name, l);
+		b = dd_lookup(&dd, name, l);
+		if ((a == NULL) != (b == NULL) || (a != NULL &&
+		    (a->date != b->date || a->level != b->level)))
+			BUG("lookup of \"%s\" below level %d: dd_readname "
+			    "and dd_read disagree", name, l);
+	}
+	dd_free(&dd);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -89,6 +120,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *path;
 	char *s;
 	time_t t;
+	size_t i;
 	int r;
 
 	if (size > MAXFILE)
@@ -101,6 +133,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	fuzz_file(data, size, 1, &path);
 	r = dd_read(&dd, path);
+	checkname(path, &dd, r, "/dev/fuzz");
+	for (i = 0; r == DD_OK && i < dd.n && i < 8; i++)
+		checkname(path, &dd, r, dd.ent[i].name);
 	if (r == DD_OK) {
 		checkfile(&dd);
 		dd_free(&dd);
