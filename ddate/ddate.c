@@ -67,14 +67,15 @@ flushout(void)
 }
 
 /*
- * dd_read(), or with a name dd_readname(), with its results turned into
+ * The lines a lookup of name needs (dd_readname()), or without a name
+ * the newest of each name (dd_readlast()), with the results turned into
  * exit statuses.
  */
 static int
 readdates(struct dumpdates *dd, const char *path, const char *name)
 {
 	switch (name != NULL ? dd_readname(dd, path, name) :
-	    dd_read(dd, path)) {
+	    dd_readlast(dd, path)) {
 	case DD_OK:
 		return DT_OK;
 	case DD_NOFILE:

@@ -566,6 +566,122 @@ dd_readname(struct dumpdates *dd, const char *path, const char *name)
 	return r;
 }
 
+/* Names seen by dd_readlast(): indices into its entries, by a hash. */
+struct nametab {
+	size_t	*slot;		/* index + 1, 0 for an empty slot */
+	size_t	 cap;		/* a power of 2 */
+};
+
+static size_t
+namehash(const char *s)
+{
+	size_t h = 5381;
+
+	while (*s != '\0')
+		h = h * 33 + (unsigned char)*s++;
+	return h;
+}
+
+/* Where name is, or goes, in t. */
+static size_t *
+nameslot(const struct nametab *t, const struct dumpdates *dd,
+    const char *name)
+{
+	size_t i = namehash(name) & (t->cap - 1);
+
+	while (t->slot[i] != 0 && strcmp(dd->ent[t->slot[i] - 1].name,
+	    name) != 0)
+		i = (i + 1) & (t->cap - 1);
+	return &t->slot[i];
+}
+
+/* Room for one more name in t: twice the slots once half are taken. */
+static int
+growtab(struct nametab *t, const struct dumpdates *dd)
+{
+	struct nametab n;
+	size_t i;
+
+	if (t->cap > 0 && dd->n < t->cap / 2)
+		return 0;
+	n.cap = t->cap == 0 ? 64 : t->cap * 2;
+	if ((n.slot = calloc(n.cap, sizeof(*n.slot))) == NULL)
+		return -1;
+	for (i = 0; i < dd->n; i++)
+		*nameslot(&n, dd, dd->ent[i].name) = i + 1;
+	free(t->slot);
+	*t = n;
+	return 0;
+}
+
+/* Keeps e if it is the first line of the newest date of its name. */
+static int
+keeplast(struct dumpdates *dd, struct nametab *t, const struct ddent *e)
+{
+	size_t *at;
+	char *copy;
+
+	if (growtab(t, dd) != 0)
+		return -1;
+	at = nameslot(t, dd, e->name);
+	if (*at != 0) {
+		if (e->date > dd->ent[*at - 1].date) {
+			dd->ent[*at - 1].level = e->level;
+			dd->ent[*at - 1].date = e->date;
+		}
+		return 0;
+	}
+	if ((copy = strdup(e->name)) == NULL ||
+	    push(dd, copy, e->level, e->date) != 0) {
+		free(copy);
+		return -1;
+	}
+	*at = dd->n;
+	return 0;
+}
+
+/*
+ * The newest line of each name in path (the first, of lines as new),
+ * one an entry in the order the names first appear, every line checked
+ * as dd_read() checks it: the memory taken grows with the names, not
+ * with the lines.
+ */
+int
+dd_readlast(struct dumpdates *dd, const char *path)
+{
+	struct nametab t = { NULL, 0 };
+	char buf[DD_LINEMAX];
+	struct ddent e;
+	unsigned long ln = 0;
+	FILE *fp;
+	int r = DD_OK, got;
+
+	dd->ent = NULL;
+	dd->n = dd->cap = 0;
+	if ((fp = fopen(path, "r")) == NULL) {
+		if (errno == ENOENT)
+			return DD_NOFILE;
+		warnmsg("%s:", path);
+		return DD_IOERR;
+	}
+	while (r == DD_OK && (got = readline(fp, buf, sizeof(buf))) != L_EOF) {
+		ln++;
+		if ((r = linestatus(got, path, ln)) != DD_OK)
+			break;
+		if (parseline(buf, &e, path, ln) != 0)
+			r = DD_BADFMT;
+		else if (keeplast(dd, &t, &e) != 0) {
+			warnmsg("%s:", path);
+			r = DD_IOERR;
+		}
+	}
+	fclose(fp);
+	free(t.slot);
+	if (r != DD_OK)
+		dd_free(dd);
+	return r;
+}
+
 void
 dd_free(struct dumpdates *dd)
 {

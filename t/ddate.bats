@@ -560,10 +560,17 @@ bigfile() {
 			for (l = lev + 1; l <= 9; l++)
 				if (t > best[dev, l])
 					best[dev, l] = t
+			if (t > last[dev]) {
+				last[dev] = t
+				lastlev[dev] = lev
+			}
 		}
 		for (l = 1; l <= 9; l++)
 			printf "/dev/da7 %d %d\n/dev/da42 %d %d\n", l,
 			    best["/dev/da7", l], l, best["/dev/da42", l] >want
+		printf "/dev/da7 %d %d\n/dev/da42 %d %d\n", lastlev["/dev/da7"],
+		    last["/dev/da7"], lastlev["/dev/da42"], last["/dev/da42"] \
+		    >(want "last")
 	}' >"$D"
 }
 
@@ -586,6 +593,19 @@ peakkb() {
 	done <"$W/want"
 }
 
+@test "-W on a dumpdates file of a million lines lists the newest line of each name" {
+	local dev l t
+	bigfile 1000000
+	: >"$W/fstab"
+	run -0 --separate-stderr "$DDATE" -D "$D" -f "$W/fstab" -W
+	[ "${#lines[@]}" = 101 ]
+	while read -r dev l t; do
+		printf '  %8s\t(      ) Last dump: Level %d, Date %s\n' "$dev" "$l" \
+		    "$(date -u -d "@$t" '+%a %b %e %H:%M')" >"$W/line"
+		grep -qxF -f "$W/line" <<<"$output"
+	done <"$W/wantlast"
+}
+
 @test "a lookup keeps to the same memory in a dumpdates file of ten lines or of a million" {
 	local small big
 	[ -x /usr/bin/time ] || skip "/usr/bin/time (Debian package time) is not installed"
@@ -594,6 +614,14 @@ peakkb() {
 	bigfile 1000000
 	big=$(peakkb "$DDATE" -D "$D" -l 9 /dev/da7)
 	echo "ddate: $small KB on 10 lines, $big KB on a million" >&2
+	[ "$big" -lt $((small + 2048)) ]
+	# and -W, which keeps a line a name
+	: >"$W/fstab"
+	bigfile 10
+	small=$(peakkb "$DDATE" -D "$D" -f "$W/fstab" -W)
+	bigfile 1000000
+	big=$(peakkb "$DDATE" -D "$D" -f "$W/fstab" -W)
+	echo "ddate -W: $small KB on 10 lines, $big KB on a million" >&2
 	[ "$big" -lt $((small + 2048)) ]
 	# dscan's lookup of its -l level too
 	gzip -dc "${FIXTURES:-$BATS_TEST_DIRNAME/../../shared/fixtures}/freebsd-ufs2-le.img.gz" >"$W/img"

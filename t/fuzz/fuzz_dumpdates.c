@@ -112,6 +112,48 @@ checkname(const char *path, const struct dumpdates *full, int rfull,
 	dd_free(&dd);
 }
 
+/*
+ * dd_readlast() must agree with dd_read() (full, status rfull): one
+ * entry a name, the first line of its newest date.
+ */
+static void
+checklast(const char *path, const struct dumpdates *full, int rfull)
+{
+	struct dumpdates dd;
+	const struct ddent *e, *want;
+	size_t i, j;
+	int r;
+
+	r = dd_readlast(&dd, path);
+	if (r != rfull)
+		BUG("dd_readlast returned %d, dd_read %d", r, rfull);
+	if (r != DD_OK)
+		return;
+	for (i = 0; i < dd.n; i++) {
+		e = &dd.ent[i];
+		want = NULL;
+		for (j = 0; j < full->n; j++)
+			if (strcmp(full->ent[j].name, e->name) == 0 &&
+			    (want == NULL || full->ent[j].date > want->date))
+				want = &full->ent[j];
+		if (want == NULL || want->date != e->date ||
+		    want->level != e->level)
+			BUG("dd_readlast: \"%s\" is not its newest line",
+			    e->name);
+		for (j = 0; j < i; j++)
+			if (strcmp(dd.ent[j].name, e->name) == 0)
+				BUG("dd_readlast: \"%s\" twice", e->name);
+	}
+	for (j = 0; j < full->n; j++) {
+		for (i = 0; i < dd.n; i++)
+			if (strcmp(dd.ent[i].name, full->ent[j].name) == 0)
+				break;
+		if (i == dd.n)
+			BUG("dd_readlast: \"%s\" missing", full->ent[j].name);
+	}
+	dd_free(&dd);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -134,6 +176,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_file(data, size, 1, &path);
 	r = dd_read(&dd, path);
 	checkname(path, &dd, r, "/dev/fuzz");
+	checklast(path, &dd, r);
 	for (i = 0; r == DD_OK && i < dd.n && i < 8; i++)
 		checkname(path, &dd, r, dd.ent[i].name);
 	if (r == DD_OK) {
