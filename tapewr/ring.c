@@ -336,8 +336,10 @@ reap(struct ring *r, int k, int hang)
 	while ((got = waitpid(r->pid[k], &st, hang ? 0 : WNOHANG)) < 0 &&
 	    errno == EINTR)
 		continue;
-	if (got <= 0)
-		return got < 0;		/* not ours any more: gone */
+	if (got == 0)
+		return 0;
+	if (got < 0)		/* not ours any more: gone, how unknown */
+		st = 0;
 	r->wst[k] = st;
 	r->pid[k] = 0;
 	return 1;
