@@ -110,6 +110,7 @@ struct outputs {
 	int		  fd;
 	int		  pipeout;	/* a pipe: no volumes, no end of media */
 	int		  isreg;	/* a regular file: cut back at EOM */
+	int		  isdev;	/* a tape or other device: can be rewritten */
 	pid_t		  pipepid;	/* -P's shell */
 	int		  tty;		/* /dev/tty, -1 if none */
 };
@@ -145,6 +146,9 @@ struct tw {
 	/* checkpoint copy of the current volume, for a rewrite after EIO */
 	int		 ckfd;
 	int64_t		 ckblocks;
+	int64_t		 ckmax;		/* bytes it may take */
+	unsigned char	*ckbuf;		/* blocks not yet written to it */
+	size_t		 ckused, ckcap;
 	double		 start, lastnote;
 	double		 volstart;	/* when this volume was opened */
 	int64_t		 volfrom;	/* records written before it */

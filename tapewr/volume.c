@@ -104,6 +104,7 @@ vol_open(struct tw *t)
 
 	volname(t, t->volume);
 	o->isreg = 0;
+	o->isdev = 0;
 	if (o->pipecmd != NULL)
 		return openpipe(t);
 	if (strcmp(o->name, "-") == 0) {
@@ -122,6 +123,7 @@ vol_open(struct tw *t)
 	}
 	if (fstat(o->fd, &sb) == 0) {
 		o->isreg = S_ISREG(sb.st_mode);
+		o->isdev = S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode);
 		if (S_ISFIFO(sb.st_mode) || S_ISSOCK(sb.st_mode))
 			o->pipeout = 1;
 	}
