@@ -119,7 +119,9 @@ killwriter() {
 	exec 7>"$t/fifo"
 	head -c "$half" "$t/in" >&7
 	# The writers are its children; forked in turn, so in PID order.
-	until [ "$(pgrep -P "$pid" | wc -l)" -eq 3 ]; do :; done
+	until [ "$(pgrep -P "$pid" | wc -l)" -eq 3 ]; do
+		kill -0 "$pid" || return 1
+	done
 	w=$(pgrep -P "$pid" | sort -n | tr '\n' ' ')
 	# shellcheck disable=SC2086 # one word per PID
 	set -- $w
