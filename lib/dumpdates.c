@@ -664,6 +664,10 @@ dd_readlast(struct dumpdates *dd, const char *path)
 		warnmsg("%s:", path);
 		return DD_IOERR;
 	}
+	/* A lock shared with other readers keeps an update in place out. */
+	if (dd_lockread(fileno(fp)) != 0) {
+		/* nothing to wait for */
+	}
 	while (r == DD_OK && (got = readline(fp, buf, sizeof(buf))) != L_EOF) {
 		ln++;
 		if ((r = linestatus(got, path, ln)) != DD_OK)
