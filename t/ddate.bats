@@ -543,6 +543,7 @@ entries() {
 	done
 	rm -f "$OPDIR/../old.$$"
 	echo "$nold kept the old entry, $nnew got the new one" >&2
+}
 
 # bigfile LINES: a dumpdates file of LINES lines over 100 devices and
 # every level, its dates spread over a year (with ties), in $D; and in
