@@ -156,12 +156,13 @@ openchunk(struct out *o)
 }
 
 /*
- * Rewrite directory entries in p (whole 512-byte directory blocks) from
- * the file system's byte order to the headers', as restore reads entries
- * in the byte order of the headers.
+ * Rewrite directory entries in p (whole 512-byte directory blocks, at
+ * offset off in directory ino) from the file system's byte order to the
+ * headers', as restore reads entries in the byte order of the headers.
  */
 static void
-swapdir(struct out *o, unsigned char *p, size_t len, uint32_t ino)
+swapdir(struct out *o, unsigned char *p, size_t len, uint32_t ino,
+    uint64_t off)
 {
 	size_t blk, loc;
 	uint16_t reclen;
@@ -177,9 +178,13 @@ swapdir(struct out *o, unsigned char *p, size_t len, uint32_t ino)
 				put16(d + 6, get16(d + 6, o->fsbe), o->be);
 			if (reclen < 8 || reclen % 4 != 0 ||
 			    reclen > DIRBLKSIZ - loc) {
-				warnmsg("%s: directory inode %u: bad entry "
-				    "length %u; the rest of its block is "
-				    "left as it is", o->devname, ino, reclen);
+				warnmsg("%s: directory inode %u: entry at "
+				    "offset %" PRIu64 ": record length %u, %s; "
+				    "the rest of its block is left as it is",
+				    o->devname, ino, off + blk + loc, reclen,
+				    reclen < 8 || reclen % 4 != 0 ?
+				    "not a multiple of 4 from 8" :
+				    "past the end of its 512-byte block");
 				o->errors++;
 				break;
 			}
@@ -346,11 +351,13 @@ static void
 readdata(struct out *o, unsigned char *p, size_t len, int64_t frag,
     uint64_t fileoff, uint32_t ino, int dir)
 {
-	if (frag < 0 || frag > o->fssize ||
+	if (frag < 0 || frag >= o->fssize ||
 	    (uint64_t)(o->fssize - frag) * (uint64_t)o->fsize < len) {
 		warnmsg("%s: inode %u: run at fragment %" PRId64 " (%zu bytes "
-		    "at file offset %" PRIu64 ") lies beyond the file system; "
-		    "zeros written", o->devname, ino, frag, len, fileoff);
+		    "at file offset %" PRIu64 ") %s the file system (%" PRId64
+		    " fragments); zeros written", o->devname, ino, frag, len,
+		    fileoff, frag < 0 || frag >= o->fssize ? "lies beyond" :
+		    "runs past the end of", o->fssize);
 		memset(p, 0, len);
 		baddata(o);
 		return;
@@ -427,7 +434,7 @@ addrun(struct out *o, uint32_t ino, uint64_t off, int64_t frag, uint64_t len,
 			if (o->curtype == 'd' && !ext && o->nomit > 0)
 				omitentries(o, p, off, bytes, ino);
 			if (o->curtype == 'd' && o->fsbe != o->be && !ext)
-				swapdir(o, p, (size_t)bytes, ino);
+				swapdir(o, p, (size_t)bytes, ino, off);
 			if (ext && o->fsbe != o->be)
 				swapea(o, p, off, bytes, ino);
 			memset(o->sp.addr + o->nslots, 1, (size_t)n);

@@ -66,11 +66,16 @@ flushout(void)
 	return DT_OK;
 }
 
-/* dd_read() with its results turned into exit statuses. */
+/*
+ * The lines a lookup of name needs (dd_readname()), or without a name
+ * the newest of each name (dd_readlast()), with the results turned into
+ * exit statuses.
+ */
 static int
-readdates(struct dumpdates *dd, const char *path)
+readdates(struct dumpdates *dd, const char *path, const char *name)
 {
-	switch (dd_read(dd, path)) {
+	switch (name != NULL ? dd_readname(dd, path, name) :
+	    dd_readlast(dd, path)) {
 	case DD_OK:
 		return DT_OK;
 	case DD_NOFILE:
@@ -93,7 +98,7 @@ lookup(const struct opts *o, const char *special)
 	time_t t;
 	int r;
 
-	if ((r = readdates(&dd, o->ddpath)) != DT_OK)
+	if ((r = readdates(&dd, o->ddpath, special)) != DT_OK)
 		return r;
 	prev = dd_lookup(&dd, special, o->level);
 	t = prev != NULL ? prev->date : 0;
@@ -292,7 +297,7 @@ list(const struct opts *o)
 	size_t i;
 	int r;
 
-	if ((r = readdates(&dd, o->ddpath)) != DT_OK)
+	if ((r = readdates(&dd, o->ddpath, NULL)) != DT_OK)
 		return r;
 	readfstab(&fs, o->fstab != NULL ? o->fstab : FSTAB);
 	if ((v = calloc(dd.n + 1, sizeof(*v))) == NULL)

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "bmap.h"
@@ -72,19 +73,33 @@ add(struct walk *w, uint64_t off, int64_t frag, uint64_t len)
 }
 
 /*
- * Is a pointer to nfrags fragments at addr plausible?  Full blocks sit on
- * block boundaries; a tail of fragments stays inside one block.
+ * What is wrong with a pointer to nfrags fragments at addr, in words
+ * that follow "block N at fragment F", or NULL if nothing: all of it
+ * lies inside the file system, a full block on a block boundary, a tail
+ * of fragments inside one block.
  */
-static int
-goodaddr(const struct walk *w, int64_t addr, int nfrags)
+static const char *
+badaddr(const struct walk *w, int64_t addr, int nfrags, char *why,
+    size_t len)
 {
 	const struct ufs *fs = w->fs;
 
-	if (addr <= 0 || addr > fs->size - nfrags)
-		return 0;
-	if (nfrags == fs->frag)
-		return addr % fs->frag == 0;
-	return addr % fs->frag + nfrags <= fs->frag;
+	if (addr <= 0 || addr >= fs->size)
+		snprintf(why, len, "lies outside the file system (%lld "
+		    "fragments)", (long long)fs->size);
+	else if (addr > fs->size - nfrags)
+		snprintf(why, len, "runs past the end of the file system "
+		    "with its %d fragments (%lld fragments)", nfrags,
+		    (long long)fs->size);
+	else if (nfrags == fs->frag && addr % fs->frag != 0)
+		snprintf(why, len, "is not on a block boundary (a block is "
+		    "%d fragments)", fs->frag);
+	else if (addr % fs->frag + nfrags > fs->frag)
+		snprintf(why, len, "crosses a block boundary with its %d "
+		    "fragments (a block is %d fragments)", nfrags, fs->frag);
+	else
+		return NULL;
+	return why;
 }
 
 /* Has the map claimed more space than the file system has? */
@@ -109,19 +124,18 @@ piece(struct walk *w, int64_t addr)
 	uint64_t off = w->lbn << fs->bshift;
 	uint64_t len = w->size - off;
 	int nfrags, i, bad = 0;
+	char why[128];
 
 	if (len > (uint64_t)fs->bsize)
 		len = (uint64_t)fs->bsize;
 	/* Only a file's last direct block may be a run of fragments. */
 	nfrags = w->lbn < UFS_NDADDR ?
 	    (int)((len + (uint64_t)fs->fsize - 1) >> fs->fshift) : fs->frag;
-	if (addr != 0 && !goodaddr(w, addr, nfrags)) {
+	if (addr != 0 && badaddr(w, addr, nfrags, why, sizeof(why))) {
 		if (complain(w))
-			warnmsg("%s: inode %u: %s %llu at fragment %lld lies "
-			    "outside the file system (%lld fragments); dumped "
-			    "as zeros", fs->dev, w->dp->ino, area(w),
-			    (unsigned long long)w->lbn, (long long)addr,
-			    (long long)fs->size);
+			warnmsg("%s: inode %u: %s %llu at fragment %lld %s; "
+			    "dumped as zeros", fs->dev, w->dp->ino, area(w),
+			    (unsigned long long)w->lbn, (long long)addr, why);
 		bad = 1;
 	}
 	for (i = 0; addr != 0 && !bad && i < w->depth; i++) {
@@ -198,6 +212,7 @@ indirect(struct walk *w, int64_t addr, int level, uint64_t span)
 	unsigned char *buf = w->ibuf + (size_t)level * (size_t)fs->bsize;
 	uint64_t sub = span / (uint64_t)fs->nindir;
 	int i, bad = 0, wide = fs->ufs2 ? 8 : 4;
+	char why[128];
 	int64_t a;
 	struct lostind lost;
 
@@ -205,13 +220,13 @@ indirect(struct walk *w, int64_t addr, int level, uint64_t span)
 		hole(w, span);
 		return;
 	}
-	if (!goodaddr(w, addr, fs->frag)) {
+	if (badaddr(w, addr, fs->frag, why, sizeof(why))) {
 		if (complain(w))
 			warnmsg("%s: inode %u: indirect block at fragment %lld "
-			    "(level %d, logical block %llu) lies outside the "
-			    "file system; its blocks are dumped as zeros",
-			    fs->dev, w->dp->ino, (long long)addr, level + 1,
-			    (unsigned long long)w->lbn);
+			    "(level %d, logical block %llu) %s; its blocks are "
+			    "dumped as zeros", fs->dev, w->dp->ino,
+			    (long long)addr, level + 1,
+			    (unsigned long long)w->lbn, why);
 		bad = 1;
 	}
 	for (i = 0; !bad && i < w->depth; i++) {
@@ -269,6 +284,15 @@ bmap_walk(const struct ufs *fs, const struct dinode *dp, int ext,
 	w.arg = arg;
 	w.errors = errors;
 	w.size = ext ? dp->extsize : dp->size;
+	if (w.size > ufs_addressable(fs->bsize, fs->ufs2)) {
+		/* Damage: walked as a hole it would be endless work. */
+		(*errors)++;
+		warnmsg("%s: inode %u: size %llu is beyond the %llu bytes its "
+		    "block pointers address; the rest is not walked", fs->dev,
+		    dp->ino, (unsigned long long)w.size,
+		    (unsigned long long)ufs_addressable(fs->bsize, fs->ufs2));
+		w.size = ufs_addressable(fs->bsize, fs->ufs2);
+	}
 	w.nblk = (w.size + (uint64_t)fs->bsize - 1) >> fs->bshift;
 	for (i = 0; i < ndirect && w.lbn < w.nblk && !w.stop; i++)
 		piece(&w, ptr[i]);
@@ -276,8 +300,6 @@ bmap_walk(const struct ufs *fs, const struct dinode *dp, int ext,
 		span *= (uint64_t)fs->nindir;
 		indirect(&w, dp->ib[i], i, span);
 	}
-	if (w.lbn < w.nblk && !w.stop)		/* beyond triple indirect */
-		hole(&w, w.nblk - w.lbn);
 	if (w.havepend && !w.stop)
 		w.stop = emit(arg, &w.pend);
 	if (w.bad > MAXCOMPLAINTS)

@@ -22,7 +22,9 @@ typedef int (*run_fn)(void *arg, const struct run *r);
 /*
  * Walk the data (ext == 0) or the extended-attribute area (ext == 1) of
  * dp, reading indirect blocks into ibuf (UFS_NIADDR * fs->bsize bytes).
- * Damaged pointers are reported, counted in *errors and walked as holes.
+ * Damaged pointers are reported, counted in *errors and walked as holes;
+ * a size beyond what the pointers address (ufs_addressable()) is damage
+ * too, reported, counted, and walked only as far as they reach.
  * Returns 0, or the first nonzero value emit returned.
  */
 int	bmap_walk(const struct ufs *fs, const struct dinode *dp, int ext,

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,10 +22,35 @@ dir_isdot(const struct dent *d)
 	    (d->namlen == 2 && d->name[0] == '.' && d->name[1] == '.');
 }
 
-/* Why the entry at p (room bytes left in its block) is unusable, or NULL. */
+/* What makes an entry's lengths unusable, in why; 0 if nothing. */
+static int
+badlengths(uint16_t reclen, size_t room, const struct dent *d, char *why,
+    size_t len)
+{
+	if (reclen < 8 || reclen % 4 != 0)
+		snprintf(why, len, "record length %u, not a multiple of 4 "
+		    "from 8", reclen);
+	else if (reclen > room)
+		snprintf(why, len, "record length %u, past the end of its "
+		    "512-byte block (%zu bytes left)", reclen, room);
+	else if (d->ino != 0 && (d->namlen == 0 || d->namlen > UFS_MAXNAMLEN))
+		snprintf(why, len, "name length %u, not from 1 to %d",
+		    d->namlen, UFS_MAXNAMLEN);
+	else if (d->ino != 0 && (size_t)d->namlen + 8 > reclen)
+		snprintf(why, len, "name length %u, longer than its record of "
+		    "%u bytes holds", d->namlen, reclen);
+	else
+		return 0;
+	return -1;
+}
+
+/*
+ * Why the entry at p (room bytes left in its block) is unusable, in
+ * why (len bytes), or NULL.
+ */
 static const char *
 badentry(const struct ufs *fs, const unsigned char *p, size_t room,
-    struct dent *d)
+    struct dent *d, char *why, size_t len)
 {
 	uint16_t reclen = get16(p + 4, fs->be);
 
@@ -37,16 +63,14 @@ badentry(const struct ufs *fs, const unsigned char *p, size_t room,
 		d->namlen = p[7];
 	}
 	d->name = p + 8;
-	if (reclen < 8 || reclen % 4 != 0 || reclen > room)
-		return "bad record length";
+	if (badlengths(reclen, room, d, why, len) != 0)
+		return why;
 	if (d->ino == 0)
 		return NULL;
-	if (d->namlen == 0 || d->namlen > UFS_MAXNAMLEN ||
-	    (size_t)d->namlen + 8 > reclen)
-		return "bad name length";
-	if (memchr(d->name, '/', d->namlen) != NULL ||
-	    memchr(d->name, '\0', d->namlen) != NULL)
-		return "a name with '/' or NUL in it";
+	if (memchr(d->name, '/', d->namlen) != NULL)
+		return "a name with '/' in it";
+	if (memchr(d->name, '\0', d->namlen) != NULL)
+		return "a name with a NUL byte in it";
 	return NULL;
 }
 
@@ -62,12 +86,14 @@ dir_blocks(const struct ufs *fs, uint32_t dirino, const unsigned char *p,
 	size_t blk, loc;
 	struct dent d;
 	const char *why;
+	char buf[128];
 	int rc;
 
 	for (blk = 0; blk + DIRBLKSIZ <= len; blk += DIRBLKSIZ) {
 		for (loc = 0; loc + 8 <= DIRBLKSIZ; loc += get16(p + blk +
 		    loc + 4, fs->be)) {
-			why = badentry(fs, p + blk + loc, DIRBLKSIZ - loc, &d);
+			why = badentry(fs, p + blk + loc, DIRBLKSIZ - loc, &d,
+			    buf, sizeof(buf));
 			if (why != NULL) {
 				warnmsg("%s: directory inode %u: entry at "
 				    "offset %llu: %s; the rest of its block "

@@ -57,10 +57,14 @@ daynum(int y, int m, int d)
 static int
 abbrev(const char **sp, const char *table, int n)
 {
+	const char *s = *sp, *t;
 	int i;
 
+	/* By hand, as strncmp(3) costs much more for three bytes; s ends
+	 * in a NUL that stops the comparison. */
 	for (i = 0; i < n; i++) {
-		if (strncmp(*sp, table + 3 * i, 3) == 0) {
+		t = table + 3 * i;
+		if (s[0] == t[0] && s[1] == t[1] && s[2] == t[2]) {
 			*sp += 3;
 			return i;
 		}
@@ -88,10 +92,14 @@ number(const char **sp, int mindig, int maxdig, int lo, int hi, int *v)
 static int
 blanks(const char **sp)
 {
-	size_t n = strspn(*sp, BLANKS);
+	const char *s = *sp;
 
-	*sp += n;
-	return n > 0 ? 0 : -1;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (s == *sp)
+		return -1;
+	*sp = s;
+	return 0;
 }
 
 static int
@@ -137,6 +145,62 @@ scandate(const char *s, struct cdate *d)
 	return 0;
 }
 
+/* The fields of tm in seconds, read as if they were UTC. */
+static long long
+tmsecs(const struct tm *tm)
+{
+	return daynum(tm->tm_year + 1900, tm->tm_mon, tm->tm_mday) * 86400 +
+	    tm->tm_hour * 3600LL + tm->tm_min * 60LL + tm->tm_sec;
+}
+
+/* Local time at t, in seconds read as UTC (tmsecs()); 0 or -1. */
+static int
+localat(long long t, long long *local)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if ((long long)tt != t || localtime_r(&tt, &tm) == NULL)
+		return -1;
+	*local = tmsecs(&tm);
+	return 0;
+}
+
+/*
+ * The seconds since the epoch at which local time reads naive (local
+ * fields in seconds, as tmsecs() counts them); 0 or -1.  The offsets
+ * from UTC in force 30 hours before and after bracket the date, and each
+ * gives a candidate: the one whose local time reads back as the date;
+ * in the hour clocks go back, where both do, the earlier (an earlier
+ * date dumps more, never less); in the hour they skip, where none does,
+ * the earlier too.  Only localtime_r(3): mktime(3) picks either reading
+ * of the repeated hour depending on its earlier calls in some C
+ * libraries, and reads the time zone file at every call in others.
+ */
+static int
+localsecs(long long naive, long long *v)
+{
+	static int tzread;
+	long long before, after, c1, c2, back1, back2;
+
+	if (!tzread) {		/* which localtime_r(3) need not do */
+		tzset();
+		tzread = 1;
+	}
+	if (localat(naive - 30 * 3600, &before) != 0 ||
+	    localat(naive + 30 * 3600, &after) != 0)
+		return -1;
+	c1 = naive - (before - (naive - 30 * 3600));
+	c2 = naive - (after - (naive + 30 * 3600));
+	if (localat(c1, &back1) != 0 || localat(c2, &back2) != 0)
+		return -1;
+	if ((back1 == naive) == (back2 == naive))
+		*v = c1 < c2 ? c1 : c2;
+	else
+		*v = back1 == naive ? c1 : c2;
+	return 0;
+}
+
 /*
  * A ctime(3) date, local time unless an offset follows, from the epoch
  * to DD_TMAX; 0 or -1.  The weekday is not checked against the date,
@@ -146,25 +210,16 @@ int
 dd_parsedate(const char *s, time_t *t)
 {
 	struct cdate d;
-	struct tm tm;
-	long long v;
+	long long naive, v;
 
 	if (scandate(s, &d) != 0)
 		return -1;
-	if (d.utc) {
-		v = daynum(d.year, d.mon, d.mday) * 86400 + d.hour * 3600LL +
-		    d.min * 60LL + d.sec - d.off;
-	} else {
-		memset(&tm, 0, sizeof(tm));
-		tm.tm_year = d.year - 1900;
-		tm.tm_mon = d.mon;
-		tm.tm_mday = d.mday;
-		tm.tm_hour = d.hour;
-		tm.tm_min = d.min;
-		tm.tm_sec = d.sec;
-		tm.tm_isdst = -1;
-		v = (long long)mktime(&tm);	/* -1 on error, refused below */
-	}
+	naive = daynum(d.year, d.mon, d.mday) * 86400 + d.hour * 3600LL +
+	    d.min * 60LL + d.sec;
+	if (d.utc)
+		v = naive - d.off;
+	else if (localsecs(naive, &v) != 0)
+		return -1;
 	if (v < 0 || v > DD_TMAX)
 		return -1;
 	*t = (time_t)v;
@@ -207,7 +262,7 @@ readline(FILE *fp, char *buf, size_t size)
 	size_t n = 0;
 	int c;
 
-	while ((c = getc(fp)) != EOF && c != '\n') {
+	while ((c = getc_unlocked(fp)) != EOF && c != '\n') {
 		if (c == '\0')
 			return L_NUL;
 		if (n + 1 >= size)
@@ -223,10 +278,11 @@ readline(FILE *fp, char *buf, size_t size)
 /*
  * "name level date": name and level end at a blank, and any number of
  * blanks may come before and between the fields, which covers the
- * padding of every dump.  e->name points into s.
+ * padding of every dump.  e->name and *date point into s.
  */
 static int
-parseline(char *s, struct ddent *e, const char *path, unsigned long ln)
+splitline(char *s, struct ddent *e, char **date, const char *path,
+    unsigned long ln)
 {
 	char *lev;
 	size_t n;
@@ -259,11 +315,27 @@ parseline(char *s, struct ddent *e, const char *path, unsigned long ln)
 		warnmsg("%s: line %lu: no date after the level", path, ln);
 		return -1;
 	}
-	if (dd_parsedate(s, &e->date) != 0) {
-		warnmsg("%s: line %lu: date \"%s\" is not a ctime(3) date "
-		    "from 1970 to 9999", path, ln, s);
+	*date = s;
+	return 0;
+}
+
+static int
+baddate(const char *date, const char *path, unsigned long ln)
+{
+	warnmsg("%s: line %lu: date \"%s\" is not a ctime(3) date from 1970 "
+	    "to 9999", path, ln, date);
+	return -1;
+}
+
+static int
+parseline(char *s, struct ddent *e, const char *path, unsigned long ln)
+{
+	char *date;
+
+	if (splitline(s, e, &date, path, ln) != 0)
 		return -1;
-	}
+	if (dd_parsedate(date, &e->date) != 0)
+		return baddate(date, path, ln);
 	return 0;
 }
 
@@ -288,6 +360,25 @@ push(struct dumpdates *dd, char *name, int level, time_t date)
 	return 0;
 }
 
+/* What readline() said about line ln, as DD_OK or an error reported. */
+static int
+linestatus(int r, const char *path, unsigned long ln)
+{
+	switch (r) {
+	case L_ERROR:
+		warnmsg("%s:", path);
+		return DD_IOERR;
+	case L_LONG:
+		warnmsg("%s: line %lu: longer than %d bytes", path, ln,
+		    DD_LINEMAX - 1);
+		return DD_BADFMT;
+	case L_NUL:
+		warnmsg("%s: line %lu: holds a NUL byte", path, ln);
+		return DD_BADFMT;
+	}
+	return DD_OK;
+}
+
 static int
 readlines(struct dumpdates *dd, FILE *fp, const char *path)
 {
@@ -298,19 +389,8 @@ readlines(struct dumpdates *dd, FILE *fp, const char *path)
 
 	while ((r = readline(fp, buf, sizeof(buf))) != L_EOF) {
 		ln++;
-		if (r == L_ERROR) {
-			warnmsg("%s:", path);
-			return DD_IOERR;
-		}
-		if (r == L_LONG) {
-			warnmsg("%s: line %lu: longer than %d bytes", path, ln,
-			    DD_LINEMAX - 1);
-			return DD_BADFMT;
-		}
-		if (r == L_NUL) {
-			warnmsg("%s: line %lu: holds a NUL byte", path, ln);
-			return DD_BADFMT;
-		}
+		if ((r = linestatus(r, path, ln)) != DD_OK)
+			return r;
 		if (parseline(buf, &e, path, ln) != 0)
 			return DD_BADFMT;
 		if ((name = strdup(e.name)) == NULL ||
@@ -362,6 +442,246 @@ dd_readfp(struct dumpdates *dd, FILE *fp, const char *path)
 	dd->ent = NULL;
 	dd->n = dd->cap = 0;
 	if ((r = readlines(dd, fp, path)) != DD_OK)
+		dd_free(dd);
+	return r;
+}
+
+/*
+ * Is date one that dd_parsedate() takes?  A local date in the years 1971
+ * to 9998 is inside its range in every time zone, so only the others go
+ * through mktime(3), which some C libraries make look at the time zone
+ * file at every call.
+ */
+static int
+okdate(const char *date)
+{
+	struct cdate d;
+	time_t t;
+
+	if (scandate(date, &d) != 0)
+		return 0;
+	if (!d.utc && d.year > 1970 && d.year < 9999)
+		return 1;
+	return dd_parsedate(date, &t) == 0;
+}
+
+/* The newest dump of one name at one level, and the first line saying so. */
+struct newest {
+	int		have;
+	time_t		date;
+	unsigned long	line;
+};
+
+/*
+ * Check every line of fp, and of those for name keep in lev[] the newest
+ * date of each level with the first line that gives it.
+ */
+static int
+scanlines(FILE *fp, const char *path, const char *name, struct newest *lev)
+{
+	char buf[DD_LINEMAX], *date;
+	struct ddent e;
+	unsigned long ln = 0;
+	time_t t;
+	int r;
+
+	while ((r = readline(fp, buf, sizeof(buf))) != L_EOF) {
+		ln++;
+		if ((r = linestatus(r, path, ln)) != DD_OK)
+			return r;
+		if (splitline(buf, &e, &date, path, ln) != 0)
+			return DD_BADFMT;
+		if (strcmp(e.name, name) == 0 ? dd_parsedate(date, &t) != 0 :
+		    !okdate(date)) {
+			baddate(date, path, ln);
+			return DD_BADFMT;
+		}
+		if (strcmp(e.name, name) != 0)
+			continue;
+		if (!lev[e.level].have || t > lev[e.level].date) {
+			lev[e.level].have = 1;
+			lev[e.level].date = t;
+			lev[e.level].line = ln;
+		}
+	}
+	return DD_OK;
+}
+
+/* The kept lines into dd, in file order. */
+static int
+gather(struct dumpdates *dd, const char *name, struct newest *lev)
+{
+	char *copy;
+	int l, next;
+
+	for (;;) {
+		next = -1;
+		for (l = 0; l < 10; l++)
+			if (lev[l].have && (next < 0 ||
+			    lev[l].line < lev[next].line))
+				next = l;
+		if (next < 0)
+			return DD_OK;
+		lev[next].have = 0;
+		if ((copy = strdup(name)) == NULL ||
+		    push(dd, copy, next, lev[next].date) != 0) {
+			free(copy);
+			return DD_IOERR;
+		}
+	}
+}
+
+/*
+ * The lines of path for name that dd_lookup() can choose (the first of
+ * the newest of each level), every line checked as dd_read() checks it,
+ * reading the file once, line by line: the memory taken does not grow
+ * with the file.  The results are dd_read()'s.
+ */
+int
+dd_readname(struct dumpdates *dd, const char *path, const char *name)
+{
+	struct newest lev[10];
+	FILE *fp;
+	int r;
+
+	dd->ent = NULL;
+	dd->n = dd->cap = 0;
+	if ((fp = fopen(path, "r")) == NULL) {
+		if (errno == ENOENT)
+			return DD_NOFILE;
+		warnmsg("%s:", path);
+		return DD_IOERR;
+	}
+	/* A lock shared with other readers keeps an update in place out. */
+	if (dd_lockread(fileno(fp)) != 0) {
+		/* nothing to wait for */
+	}
+	memset(lev, 0, sizeof(lev));
+	r = scanlines(fp, path, name, lev);
+	fclose(fp);
+	if (r == DD_OK && (r = gather(dd, name, lev)) != DD_OK)
+		warnmsg("%s:", path);
+	if (r != DD_OK)
+		dd_free(dd);
+	return r;
+}
+
+/* Names seen by dd_readlast(): indices into its entries, by a hash. */
+struct nametab {
+	size_t	*slot;		/* index + 1, 0 for an empty slot */
+	size_t	 cap;		/* a power of 2 */
+};
+
+static size_t
+namehash(const char *s)
+{
+	size_t h = 5381;
+
+	while (*s != '\0')
+		h = h * 33 + (unsigned char)*s++;
+	return h;
+}
+
+/* Where name is, or goes, in t. */
+static size_t *
+nameslot(const struct nametab *t, const struct dumpdates *dd,
+    const char *name)
+{
+	size_t i = namehash(name) & (t->cap - 1);
+
+	while (t->slot[i] != 0 && strcmp(dd->ent[t->slot[i] - 1].name,
+	    name) != 0)
+		i = (i + 1) & (t->cap - 1);
+	return &t->slot[i];
+}
+
+/* Room for one more name in t: twice the slots once half are taken. */
+static int
+growtab(struct nametab *t, const struct dumpdates *dd)
+{
+	struct nametab n;
+	size_t i;
+
+	if (t->cap > 0 && dd->n < t->cap / 2)
+		return 0;
+	n.cap = t->cap == 0 ? 64 : t->cap * 2;
+	if ((n.slot = calloc(n.cap, sizeof(*n.slot))) == NULL)
+		return -1;
+	for (i = 0; i < dd->n; i++)
+		*nameslot(&n, dd, dd->ent[i].name) = i + 1;
+	free(t->slot);
+	*t = n;
+	return 0;
+}
+
+/* Keeps e if it is the first line of the newest date of its name. */
+static int
+keeplast(struct dumpdates *dd, struct nametab *t, const struct ddent *e)
+{
+	size_t *at;
+	char *copy;
+
+	if (growtab(t, dd) != 0)
+		return -1;
+	at = nameslot(t, dd, e->name);
+	if (*at != 0) {
+		if (e->date > dd->ent[*at - 1].date) {
+			dd->ent[*at - 1].level = e->level;
+			dd->ent[*at - 1].date = e->date;
+		}
+		return 0;
+	}
+	if ((copy = strdup(e->name)) == NULL ||
+	    push(dd, copy, e->level, e->date) != 0) {
+		free(copy);
+		return -1;
+	}
+	*at = dd->n;
+	return 0;
+}
+
+/*
+ * The newest line of each name in path (the first, of lines as new),
+ * one an entry in the order the names first appear, every line checked
+ * as dd_read() checks it: the memory taken grows with the names, not
+ * with the lines.
+ */
+int
+dd_readlast(struct dumpdates *dd, const char *path)
+{
+	struct nametab t = { NULL, 0 };
+	char buf[DD_LINEMAX];
+	struct ddent e;
+	unsigned long ln = 0;
+	FILE *fp;
+	int r = DD_OK, got;
+
+	dd->ent = NULL;
+	dd->n = dd->cap = 0;
+	if ((fp = fopen(path, "r")) == NULL) {
+		if (errno == ENOENT)
+			return DD_NOFILE;
+		warnmsg("%s:", path);
+		return DD_IOERR;
+	}
+	/* A lock shared with other readers keeps an update in place out. */
+	if (dd_lockread(fileno(fp)) != 0) {
+		/* nothing to wait for */
+	}
+	while (r == DD_OK && (got = readline(fp, buf, sizeof(buf))) != L_EOF) {
+		ln++;
+		if ((r = linestatus(got, path, ln)) != DD_OK)
+			break;
+		if (parseline(buf, &e, path, ln) != 0)
+			r = DD_BADFMT;
+		else if (keeplast(dd, &t, &e) != 0) {
+			warnmsg("%s:", path);
+			r = DD_IOERR;
+		}
+	}
+	fclose(fp);
+	free(t.slot);
+	if (r != DD_OK)
 		dd_free(dd);
 	return r;
 }

@@ -43,6 +43,8 @@ int	dd_okname(const char *name);
 
 int	dd_read(struct dumpdates *dd, const char *path);
 int	dd_readfp(struct dumpdates *dd, FILE *fp, const char *path);
+int	dd_readname(struct dumpdates *dd, const char *path, const char *name);
+int	dd_readlast(struct dumpdates *dd, const char *path);
 void	dd_free(struct dumpdates *dd);
 const struct ddent *dd_lookup(const struct dumpdates *dd, const char *name,
 	    int level);

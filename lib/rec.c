@@ -296,6 +296,11 @@ parseinode(struct recreader *rr, char **f, int nf, struct rec_inode *ip)
 	if (pu64(f[7], &ip->size) || ip->size > (uint64_t)INT64_MAX ||
 	    pu64(f[8], &ip->blocks))
 		return fail(rr, "inode %u: bad size or block count", ip->ino);
+	/* A hole that size would cost a dump header per 512 KB of it. */
+	if (ip->size > rr->maxsize)
+		return fail(rr, "inode %u: size %" PRIu64 " is beyond the %"
+		    PRIu64 " bytes that an inode's block pointers address "
+		    "at the header's bsize", ip->ino, ip->size, rr->maxsize);
 	if (ptime(f[9], &ip->atime) || ptime(f[10], &ip->mtime) ||
 	    ptime(f[11], &ip->ctime) || ptime(f[12], &ip->birthtime))
 		return fail(rr, "inode %u: a time is not seconds.nanoseconds "
@@ -473,6 +478,7 @@ rec_read(struct recreader *rr, struct rec *r)
 		if (parseheader(rr, f, nf, &r->u.h) != 0)
 			return -1;
 		rr->maxino = r->u.h.maxino;
+		rr->maxsize = ufs_addressable(r->u.h.bsize, r->u.h.ufs2);
 		rr->state = S_HEADER;
 		return 1;
 	}

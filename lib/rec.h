@@ -98,6 +98,7 @@ struct recreader {
 	/* grammar state */
 	int		 state;
 	uint32_t	 maxino;
+	uint64_t	 maxsize;	/* of a file, from bsize */
 	uint32_t	 lastrange;
 	uint32_t	 lastino;
 	int		 lastdir;

@@ -50,6 +50,7 @@ static const off_t sbsearch[] = { 65536, 8192, 0, 262144 };
 #define SB_FLAGS	1312
 #define SB_MAXSYMLINKLEN 1320
 #define SB_INODEFMT	1324
+#define SB_MAXFILESIZE	1328
 #define SB_MAGIC	1372
 #define SB_STRUCTSIZE	1376
 
@@ -222,6 +223,14 @@ loadsb(struct ufs *fs, const unsigned char *sb, off_t loc)
 	fs->inopb = inopb;
 	fs->nindir = nindir;
 	fs->maxino = fs->ncg * fs->ipg;
+	/* fs_maxfilesize where the superblock has one that makes sense:
+	 * 4.2BSD's had no such field, and newfs sets at least the direct
+	 * blocks' worth and at most what the pointers address. */
+	fs->maxfilesize = get64(sb + SB_MAXFILESIZE, be);
+	if (fs->oldinofmt ||
+	    fs->maxfilesize < (uint64_t)fs->bsize * UFS_NDADDR - 1 ||
+	    fs->maxfilesize > ufs_addressable(fs->bsize, fs->ufs2))
+		fs->maxfilesize = 0;
 	if (ufs_cgstart(fs, fs->ncg - 1) + fs->dblkno > fs->size) {
 		warnmsg("%s: superblock at byte %lld: the last cylinder group "
 		    "starts beyond fs_size (%lld fragments)", fs->dev,
@@ -413,16 +422,21 @@ ufs_readcg(const struct ufs *fs, uint32_t cg, unsigned char *buf,
 
 	if (ufs_pread(fs, buf, (size_t)fs->cgsize, off) != 0)
 		return -1;
-	ci->ok = get32(buf + CG_MAGIC_OFF, fs->be) == CG_MAGIC &&
-	    get32(buf + CG_CGX, fs->be) == cg;
 	ci->initediblk = fs->ipg;
-	if (ci->ok && fs->ufs2) {
-		init = get32(buf + CG_INITEDIBLK, fs->be);
-		if (init <= fs->ipg)
-			ci->initediblk = init;
-		else
-			ci->ok = 0;
-	}
+	ci->why[0] = '\0';
+	init = fs->ufs2 ? get32(buf + CG_INITEDIBLK, fs->be) : fs->ipg;
+	if (get32(buf + CG_MAGIC_OFF, fs->be) != CG_MAGIC)
+		snprintf(ci->why, sizeof(ci->why), "magic number 0x%x, not "
+		    "0x%06x", get32(buf + CG_MAGIC_OFF, fs->be), CG_MAGIC);
+	else if (get32(buf + CG_CGX, fs->be) != cg)
+		snprintf(ci->why, sizeof(ci->why), "cg_cgx %u, not its index",
+		    get32(buf + CG_CGX, fs->be));
+	else if (init > fs->ipg)
+		snprintf(ci->why, sizeof(ci->why), "cg_initediblk %u, more "
+		    "than the %u inodes of a group", init, fs->ipg);
+	else
+		ci->initediblk = init;
+	ci->ok = ci->why[0] == '\0';
 	return 0;
 }
 
@@ -527,20 +541,24 @@ ufs_typechar(uint16_t mode)
 	return '?';
 }
 
-/* The largest size the block pointers of an inode can address. */
-static uint64_t
-maxfilesize(const struct ufs *fs)
+/*
+ * The bytes that the direct pointers of an inode and its three levels of
+ * indirect blocks address, with blocks of bsize bytes.
+ */
+uint64_t
+ufs_addressable(int32_t bsize, int ufs2)
 {
+	uint64_t nindir = (uint64_t)bsize / (ufs2 ? 8 : 4);
 	uint64_t blocks = UFS_NDADDR, per = 1, lim = UINT64_MAX >> 1;
 	int i;
 
 	for (i = 0; i < UFS_NIADDR; i++) {
-		per *= (uint64_t)fs->nindir;
+		per *= nindir;
 		blocks += per;
 	}
-	if (blocks > lim >> fs->bshift)
+	if (bsize <= 0 || blocks > lim / (uint64_t)bsize)
 		return lim;
-	return blocks << fs->bshift;
+	return blocks * (uint64_t)bsize;
 }
 
 /* Is this symbolic link kept inside the inode? (dump's test) */
@@ -559,8 +577,14 @@ ufs_checkino(const struct ufs *fs, const struct dinode *dp, const char **why)
 		*why = "unknown file type";
 		return -1;
 	}
-	if (dp->size > maxfilesize(fs)) {
-		*why = "size larger than the block pointers can address";
+	if (dp->size > ufs_addressable(fs->bsize, fs->ufs2)) {
+		*why = "size beyond the bytes that 12 direct blocks and 3 "
+		    "levels of indirect blocks address";
+		return -1;
+	}
+	if (fs->maxfilesize > 0 && dp->size > fs->maxfilesize) {
+		*why = "size beyond the superblock's largest file "
+		    "(fs_maxfilesize)";
 		return -1;
 	}
 	/* restore reads a directory whole, in 512-byte blocks; past 256 MB

@@ -66,6 +66,7 @@ struct ufs {
 	uint32_t	 id[2];
 	int64_t		 time;
 	uint32_t	 maxino;	/* ncg * ipg: inode numbers are below it */
+	uint64_t	 maxfilesize;	/* fs_maxfilesize; 0: none that makes sense */
 	char		 volname[33];
 	char		 fsmnt[469];
 };
@@ -91,8 +92,9 @@ struct dinode {
 
 /* What a cylinder group header says about its inodes. */
 struct cginfo {
-	int		ok;		/* magic and index are right */
+	int		ok;		/* magic, index and count are right */
 	uint32_t	initediblk;	/* inodes initialised (UFS2); ipg for UFS1 */
+	char		why[80];	/* what is wrong, if not ok */
 };
 
 int	ufs_open(struct ufs *fs, const char *dev);
@@ -109,6 +111,7 @@ int	ufs_readinodes(const struct ufs *fs, uint32_t start, uint32_t n,
 	    unsigned char *buf);
 void	ufs_decode(const struct ufs *fs, const unsigned char *raw,
 	    uint32_t ino, struct dinode *dp);
+uint64_t ufs_addressable(int32_t bsize, int ufs2);
 int	ufs_checkino(const struct ufs *fs, const struct dinode *dp,
 	    const char **why);
 int	ufs_isshortlink(const struct ufs *fs, const struct dinode *dp);

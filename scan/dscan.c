@@ -76,7 +76,7 @@ setddate(struct scan *s, const char *special, const char *tdate,
 	}
 	if (s->level == 0)
 		return;
-	r = dd_read(&dd, ddpath);
+	r = dd_readname(&dd, ddpath, special);
 	if (r == DD_NOFILE) {
 		warnmsg("%s: no such file; dumping everything since the "
 		    "epoch", ddpath);

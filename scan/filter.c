@@ -248,7 +248,7 @@ filter_setup(struct scan *s, const char *special, const char *ddpath)
 	}
 	if (f->newerlevel < 0)
 		return;
-	if (dd_read(&dd, ddpath) == DD_BADFMT)
+	if (dd_readname(&dd, ddpath, special) == DD_BADFMT)
 		exit(DS_STARTUP);
 	/* The newest dump of that level or a lower one. */
 	prev = dd_lookup(&dd, special, f->newerlevel + 1);

@@ -187,8 +187,8 @@ readgroups(struct scan *s)
 			s->errors++;
 			ci.initediblk = fs->ipg;
 		} else if (!ci.ok) {
-			warnmsg("%s: cylinder group %u: bad header (magic or "
-			    "index); reading all its %u inodes", fs->dev, cg,
+			warnmsg("%s: cylinder group %u: bad header (%s); "
+			    "reading all its %u inodes", fs->dev, cg, ci.why,
 			    fs->ipg);
 			s->errors++;
 		}

@@ -142,7 +142,7 @@ dates(struct stats *st, const char *special, const char *ddpath)
 {
 	struct dumpdates dd;
 	const struct ddent *prev;
-	int l, have = dd_read(&dd, ddpath) == DD_OK;
+	int l, have = dd_readname(&dd, ddpath, special) == DD_OK;
 
 	for (l = 0; l < 10; l++) {
 		st->ddate[l] = 0;

@@ -17,6 +17,9 @@ setup_file() {
 	head -c 5000000 /dev/urandom >"$src/big"
 	ln -s small "$src/link"
 	echo x >"$src/dir/sub/x"
+	# A tail of six fragments of 512 bytes in its only block (down
+	# there, it leaves the inode numbers of the files above as they were).
+	head -c 3000 /dev/urandom >"$src/dir/sub/tail"
 	(cd "$src/many" && seq -f 'name-%03g' 1 300 | xargs touch)
 	for v in 1 2; do
 		BATS_TEST_TMPDIR=$BATS_FILE_TMPDIR mkimage "$src" \
@@ -206,14 +209,40 @@ iblock() {
 		printf '\003\000' | dd of="$T/img" bs=1 seek=$((frag * 512 + 12 + 4)) conv=notrunc 2>/dev/null
 		damaged "$T/img"
 		[ "${ST%% *}" = 2 ]
-		[[ "$ERR" == *"$T/img: directory inode 2: entry at offset 12: bad record length; the rest of its block is skipped"* ]]
+		[[ "$ERR" == *"$T/img: directory inode 2: entry at offset 12: record length 3, not a multiple of 4 from 8; the rest of its block is skipped"* ]]
 		# The third entry names an inode past the last one.
 		cp "$BATS_FILE_TMPDIR/ufs$v.img" "$T/img"
 		put32 "$T/img" $((frag * 512 + 24)) $((maxino + 5))
 		damaged "$T/img"
 		[ "${ST%% *}" = 2 ]
-		[[ "$ERR" == *"$T/img: directory inode 2: entry at offset 24: inode number beyond the last inode"* ]]
+		[[ "$ERR" == *"$T/img: directory inode 2: entry at offset 24: inode number beyond the last inode ($((maxino + 5)); the last is $((maxino - 1)))"* ]]
+		# Its record length: 600, past the block's 488 bytes left.
+		direntry "$v" $((frag * 512 + 24 + 4)) '\130\002' \
+		    "record length 600, past the end of its 512-byte block (488 bytes left)"
+		# Its name length: 0, then 9 in a record of 16.
+		direntry "$v" $((frag * 512 + 24 + 7)) '\000' \
+		    "name length 0, not from 1 to 255"
+		direntry "$v" $((frag * 512 + 24 + 4)) '\020\000\000\011' \
+		    "name length 9, longer than its record of 16 bytes holds"
+		# A slash, then a NUL, in its name.
+		direntry "$v" $((frag * 512 + 24 + 8)) / "a name with '/' in it"
+		direntry "$v" $((frag * 512 + 24 + 8)) '\000' \
+		    "a name with a NUL byte in it"
 	done
+}
+
+# direntry V OFFSET BYTES WHAT: the UFS V image with BYTES (printf's
+# escapes) at OFFSET in the root directory's entry at offset 24 is
+# reported as WHAT.
+direntry() {
+	cp "$BATS_FILE_TMPDIR/ufs$1.img" "$T/img"
+	printf "$3" | dd of="$T/img" bs=1 seek="$2" conv=notrunc 2>/dev/null
+	damaged "$T/img"
+	[ "${ST%% *}" = 2 ]
+	[[ "$ERR" == *"$T/img: directory inode 2: entry at offset 24: $4; the rest of its block is skipped"* ]] || {
+		echo "$ERR" >&2
+		return 1
+	}
 }
 
 @test "a size no file system could hold sparsely is taken for damage, not dumped for ever" {
@@ -228,6 +257,130 @@ iblock() {
 	[[ "$ERR" == *"$T/img: inode $ino: 2199023255552 bytes long but only "*" allocated"*"taken for damage and not dumped (see -z)"* ]]
 	# -z 0 dumps it: 4 GB of headers, so only the record is looked at.
 	run -0 sh -c "dscan -q -z 0 '$T/img' | grep '^i $ino '"
+}
+
+# put64 IMG OFFSET HEX: a little-endian 64-bit word, given in 16 hex digits.
+put64() {
+	local i bytes=
+	for i in 14 12 10 8 6 4 2 0; do
+		bytes="$bytes\\x${3:$i:2}"
+	done
+	printf "$bytes" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+
+# sblock IMG: the byte offset of the superblock, as dscan found it.
+sblock() {
+	field "$1" 'NR == 1 { sub(/.* sblock=/, ""); sub(/ .*/, ""); print }'
+}
+
+# inooff IMG V INO: the byte offset of an inode (in cylinder group 0).
+inooff() {
+	local iblkno
+	iblkno=$(od -An -tu4 -j $(($(sblock "$1") + 16)) -N4 "$1")
+	echo $((iblkno * 512 + $3 * ($2 == 1 ? 128 : 256)))
+}
+
+# sizeoff IMG V INO: the byte offset of an inode's di_size.
+sizeoff() {
+	echo $(($(inooff "$@") + ($2 == 1 ? 8 : 16)))
+}
+
+# setptr IMG V INO N FRAG: block pointer N of an inode (0-11 direct, 12
+# the single indirect) set to FRAG.
+setptr() {
+	local at=$(($(inooff "$1" "$2" "$3") + ($2 == 1 ? 40 + 4 * $4 : 112 + 8 * $4)))
+	if [ "$2" = 1 ]; then
+		put32 "$1" "$at" "$5"
+	else
+		put64 "$1" "$at" "$(printf %016x "$5")"
+	fi
+}
+
+@test "a bad block pointer is named with what is wrong: outside, past the end, off a block boundary" {
+	local v img big tail first fssize ind
+	for v in 1 2; do
+		img="$BATS_FILE_TMPDIR/ufs$v.img"
+		big=$(field "$img" '$1 == "i" && $8 == 5000000 { print $2 }')
+		tail=$(field "$img" '$1 == "i" && $8 == 3000 { print $2 }')
+		first=$(field "$img" '$1 == "d" && $2 == '"$big"' && $3 == 0 { print $4 }')
+		ind=$(field "$img" '$1 == "d" && $2 == '"$big"' && $3 == 0 { print $4 + 96 }')
+		fssize=$(field "$img" 'NR == 1 { sub(/.* fssize=/, ""); sub(/ .*/, ""); print }')
+		# a full block one fragment off its boundary
+		cp "$img" "$T/img"
+		setptr "$T/img" "$v" "$big" 1 $((first + 9))
+		damaged "$T/img"
+		[ "$ST" = "2 2 0" ]
+		[[ "$ERR" == "dscan: $T/img: inode $big: block 1 at fragment $((first + 9)) is not on a block boundary (a block is 8 fragments); dumped as zeros"$'\n'* ]]
+		# a tail of six fragments that starts four into a block
+		cp "$img" "$T/img"
+		setptr "$T/img" "$v" "$tail" 0 $((first + 4))
+		damaged "$T/img"
+		[ "$ST" = "2 2 0" ]
+		[[ "$ERR" == "dscan: $T/img: inode $tail: block 0 at fragment $((first + 4)) crosses a block boundary with its 6 fragments (a block is 8 fragments); dumped as zeros"$'\n'* ]]
+		# that tail three fragments before the end of the file system
+		cp "$img" "$T/img"
+		setptr "$T/img" "$v" "$tail" 0 $((fssize - 3))
+		damaged "$T/img"
+		[ "$ST" = "2 2 0" ]
+		[[ "$ERR" == "dscan: $T/img: inode $tail: block 0 at fragment $((fssize - 3)) runs past the end of the file system with its 6 fragments ($fssize fragments); dumped as zeros"$'\n'* ]]
+		# and at the end exactly: outside
+		cp "$img" "$T/img"
+		setptr "$T/img" "$v" "$tail" 0 "$fssize"
+		damaged "$T/img"
+		[[ "$ERR" == "dscan: $T/img: inode $tail: block 0 at fragment $fssize lies outside the file system ($fssize fragments); dumped as zeros"$'\n'* ]]
+		# the single indirect block one fragment off its boundary
+		cp "$img" "$T/img"
+		setptr "$T/img" "$v" "$big" 12 $((ind + 1))
+		damaged "$T/img"
+		[ "$ST" = "2 2 0" ]
+		[[ "$ERR" == "dscan: $T/img: inode $big: indirect block at fragment $((ind + 1)) (level 1, logical block 12) is not on a block boundary (a block is 8 fragments); its blocks are dumped as zeros"$'\n'* ]]
+	done
+}
+
+@test "a size beyond what the block pointers address is damage: named, not dumped, bounded" {
+	local v ino
+	for v in 1 2; do
+		cp "$BATS_FILE_TMPDIR/ufs$v.img" "$T/img"
+		ino=$(field "$T/img" '$1 == "i" && $8 == 6 { print $2 }')
+		# di_size 2^62: walked as a hole, 2^43 dump headers
+		put64 "$T/img" "$(sizeoff "$T/img" "$v" "$ino")" 4000000000000000
+		damaged "$T/img"
+		[ "$ST" = "2 2 0" ]
+		[ "${ERR%%$'\n'*}" = "dscan: $T/img: inode $ino: size beyond the bytes that 12 direct blocks and 3 levels of indirect blocks address (mode 0100644, size 4611686018427387904); not dumped" ]
+		# and its name, which the tree check leaves out
+		[[ "$ERR" == *$'\n'"dscan: $T/img: directory inode 2: entry at offset "*": names inode $ino, which is not in use (free, or left out as damaged); left out of the dump (/small)"$'\n'* ]]
+		[[ "$ERR" == *$'\n'"dblkread: 0 unreadable or damaged blocks here, 2 errors reported by the scan; the dump is complete but not faithful" ]]
+		# -z 0 (dump sparse files of any size) does not let it through
+		run -2 --separate-stderr sh -c "dscan -q -z 0 '$T/img' >'$T/rec'"
+		[ "${stderr_lines[0]}" = "dscan: $T/img: inode $ino: size beyond the bytes that 12 direct blocks and 3 levels of indirect blocks address (mode 0100644, size 4611686018427387904); not dumped" ]
+		[ "${stderr_lines[-1]}" = "dscan: $T/img: 2 errors; the stream is complete but damaged parts were left out or zeroed" ]
+		! grep -q "^i $ino " "$T/rec"
+	done
+}
+
+@test "a size beyond the superblock's fs_maxfilesize is damage; a senseless fs_maxfilesize is ignored" {
+	local v ino sb m
+	for v in 1 2; do
+		cp "$BATS_FILE_TMPDIR/ufs$v.img" "$T/img"
+		sb=$(sblock "$T/img")
+		ino=$(field "$T/img" '$1 == "i" && $8 == 5000000 { print $2 }')
+		# 4999999: the big file is one byte too long
+		put64 "$T/img" $((sb + 1328)) 00000000004c4b3f
+		damaged "$T/img"
+		[ "$ST" = "2 2 0" ]
+		[[ "$ERR" == "dscan: $T/img: inode $ino: size beyond the superblock's largest file (fs_maxfilesize) (mode 0100644, size 5000000); not dumped"$'\n'* ]]
+		# 5000000: it fits
+		put64 "$T/img" $((sb + 1328)) 00000000004c4b40
+		damaged "$T/img"
+		[ "$ST" = "0 0 0" ]
+		# 0, less than the direct blocks, more than the pointers
+		# address: no such file system was made, the field is ignored
+		for m in 0000000000000000 000000000000bffe ffffffffffffffff; do
+			put64 "$T/img" $((sb + 1328)) "$m"
+			damaged "$T/img"
+			[ "$ST" = "0 0 0" ]
+		done
+	done
 }
 
 @test "read errors: zeros for the blocks lost, each reported, the dump failed" {

@@ -61,9 +61,27 @@ setup() {
 @test "a record naming a block beyond the file system is reported, zeroed, exit 2" {
 	sed -i 's/^d 4 0 65 23$/d 4 0 99999999 23/' "$BATS_TEST_TMPDIR/rec"
 	run -2 --separate-stderr sh -c "dblkread <'$BATS_TEST_TMPDIR/rec' >'$BATS_TEST_TMPDIR/d'"
-	[ "${stderr_lines[0]}" = "dblkread: $IMG: inode 4: run at fragment 99999999 (23 bytes at file offset 0) lies beyond the file system; zeros written" ]
+	[ "${stderr_lines[0]}" = "dblkread: $IMG: inode 4: run at fragment 99999999 (23 bytes at file offset 0) lies beyond the file system (1024 fragments); zeros written" ]
 	run -0 dumpinfo -x "4:$BATS_TEST_TMPDIR/f4" "$BATS_TEST_TMPDIR/d"
 	[ "$(od -An -c "$BATS_TEST_TMPDIR/f4" | head -1)" = "  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0  \\0" ]
+}
+
+@test "a run that starts inside the file system and ends past it is named as such, zeroed, exit 2" {
+	# 393216 bytes are 96 fragments of 4096: from 1000 they pass 1024
+	sed -i 's/^d 5 0 80 393216$/d 5 0 1000 393216/' "$BATS_TEST_TMPDIR/rec"
+	run -2 --separate-stderr sh -c "dblkread <'$BATS_TEST_TMPDIR/rec' >'$BATS_TEST_TMPDIR/d'"
+	[ "${stderr_lines[0]}" = "dblkread: $IMG: inode 5: run at fragment 1000 (393216 bytes at file offset 0) runs past the end of the file system (1024 fragments); zeros written" ]
+	run -0 dumpinfo "$BATS_TEST_TMPDIR/d"
+}
+
+@test "a damaged directory entry met while byte-swapping is named with its offset and length" {
+	local img="$BATS_TEST_TMPDIR/img"
+	cp "$IMG" "$img"
+	# the root directory at fragment 64 of 4096: the record length of ".."
+	printf '\003\000' | dd of="$img" bs=1 seek=$((64 * 4096 + 12 + 4)) conv=notrunc 2>/dev/null
+	dscan -q -t 1700000000 "$img" 2>/dev/null | without 10 >"$BATS_TEST_TMPDIR/rec"
+	run -2 --separate-stderr sh -c "dblkread -E be <'$BATS_TEST_TMPDIR/rec' >'$BATS_TEST_TMPDIR/d'"
+	[ "${stderr_lines[0]}" = "dblkread: $img: directory inode 2: entry at offset 12: record length 3, not a multiple of 4 from 8; the rest of its block is left as it is" ]
 }
 
 @test "a device that is not the file system of the records is refused" {
@@ -155,4 +173,30 @@ ea_expected() {
 	run -1 --separate-stderr sh -c ": | dblkread >'$BATS_TEST_TMPDIR/out'"
 	[ "$stderr" = "" ]
 	[ ! -s "$BATS_TEST_TMPDIR/out" ]
+}
+
+# hole4 SIZE: the records with inode 4 made SIZE bytes of hole, in
+# $BATS_TEST_TMPDIR/big; its line number in $LINE.
+hole4() {
+	awk -v s="$1" '$1 == "i" && $2 == 4 { $8 = s; print; print "d 4 0 - " s
+	    skip = 1; next } $1 == "d" && $2 == 4 { next } { print }' \
+	    "$BATS_TEST_TMPDIR/rec" >"$BATS_TEST_TMPDIR/big"
+	LINE=$(grep -n '^i 4 ' "$BATS_TEST_TMPDIR/big" | cut -d: -f1)
+}
+
+@test "a size beyond what an inode's block pointers address is refused, not dumped as endless hole" {
+	# UFS2 with 32 KiB blocks: 12 direct, then 4096 pointers a block.
+	local max=$(((12 + 4096 + 4096 * 4096 + 4096 * 4096 * 4096) * 32768)) size
+	for size in 4611686018427387904 $((max + 1)); do
+		hole4 "$size"
+		run -3 --separate-stderr timeout 60 sh -c "dblkread <'$BATS_TEST_TMPDIR/big' >'$BATS_TEST_TMPDIR/d'"
+		[ "$stderr" = "dblkread: stdin: line $LINE: inode 4: size $size is beyond the $max bytes that an inode's block pointers address at the header's bsize; the dump stream is incomplete (no TS_END)" ]
+		[ "$(stat -c %s "$BATS_TEST_TMPDIR/d")" -lt 1048576 ]
+	done
+	# Exactly that much is a file the pointers can hold: its hole headers
+	# come out (the first 8 MB of them are enough to see).
+	hole4 "$max"
+	run -0 sh -c "dblkread <'$BATS_TEST_TMPDIR/big' 2>'$BATS_TEST_TMPDIR/err' | head -c 8388608 | wc -c"
+	[ "$output" = 8388608 ]
+	[ ! -s "$BATS_TEST_TMPDIR/err" ]
 }

@@ -544,3 +544,120 @@ entries() {
 	rm -f "$OPDIR/../old.$$"
 	echo "$nold kept the old entry, $nnew got the new one" >&2
 }
+
+# bigfile LINES: a dumpdates file of LINES lines over 100 devices and
+# every level, its dates spread over a year (with ties), in $D; and in
+# $W/want the newest line below each level of /dev/da7 and /dev/da42 as
+# "device level seconds", worked out by awk from the seconds.
+bigfile() {
+	awk -v n="$1" -v want="$W/want" 'BEGIN {
+		for (i = 0; i < n; i++) {
+			dev = "/dev/da" (i % 100)
+			lev = int(i / 100) * 3 % 10
+			# whole minutes, so that dates repeat
+			t = 1767225600 + int(i * 7919 % 31536000 / 60) * 60
+			printf "%-16s %d %s\n", dev, lev,
+			    strftime("%a %b %e %H:%M:%S %Y", t)
+			for (l = lev + 1; l <= 9; l++)
+				if (t > best[dev, l])
+					best[dev, l] = t
+			if (t > last[dev]) {
+				last[dev] = t
+				lastlev[dev] = lev
+			}
+		}
+		for (l = 1; l <= 9; l++)
+			printf "/dev/da7 %d %d\n/dev/da42 %d %d\n", l,
+			    best["/dev/da7", l], l, best["/dev/da42", l] >want
+		printf "/dev/da7 %d %d\n/dev/da42 %d %d\n", lastlev["/dev/da7"],
+		    last["/dev/da7"], lastlev["/dev/da42"], last["/dev/da42"] \
+		    >(want "last")
+	}' >"$D"
+}
+
+# peakkb COMMAND...: the peak resident memory of COMMAND in KB.
+peakkb() {
+	/usr/bin/time -f %M -o "$W/kb" "$@" >/dev/null
+	cat "$W/kb"
+}
+
+@test "a lookup in a dumpdates file of a million lines finds what the whole file says" {
+	local dev l t
+	bigfile 1000000
+	while read -r dev l t; do
+		run -0 --separate-stderr "$DDATE" -D "$D" -l "$l" "$dev"
+		if [ "$t" = 0 ]; then
+			[ "$output" = "0 the epoch" ]
+		else
+			[ "$output" = "$t $(date -u -d "@$t" '+%a %b %e %H:%M:%S %Y')" ]
+		fi
+	done <"$W/want"
+}
+
+@test "-W on a dumpdates file of a million lines lists the newest line of each name" {
+	local dev l t
+	bigfile 1000000
+	: >"$W/fstab"
+	run -0 --separate-stderr "$DDATE" -D "$D" -f "$W/fstab" -W
+	[ "${#lines[@]}" = 101 ]
+	while read -r dev l t; do
+		printf '  %8s\t(      ) Last dump: Level %d, Date %s\n' "$dev" "$l" \
+		    "$(date -u -d "@$t" '+%a %b %e %H:%M')" >"$W/line"
+		grep -qxF -f "$W/line" <<<"$output"
+	done <"$W/wantlast"
+}
+
+@test "a lookup keeps to the same memory in a dumpdates file of ten lines or of a million" {
+	local small big
+	[ -x /usr/bin/time ] || skip "/usr/bin/time (Debian package time) is not installed"
+	bigfile 10
+	small=$(peakkb "$DDATE" -D "$D" -l 9 /dev/da7)
+	bigfile 1000000
+	big=$(peakkb "$DDATE" -D "$D" -l 9 /dev/da7)
+	echo "ddate: $small KB on 10 lines, $big KB on a million" >&2
+	[ "$big" -lt $((small + 2048)) ]
+	# and -W, which keeps a line a name
+	: >"$W/fstab"
+	bigfile 10
+	small=$(peakkb "$DDATE" -D "$D" -f "$W/fstab" -W)
+	bigfile 1000000
+	big=$(peakkb "$DDATE" -D "$D" -f "$W/fstab" -W)
+	echo "ddate -W: $small KB on 10 lines, $big KB on a million" >&2
+	[ "$big" -lt $((small + 2048)) ]
+	# dscan's lookup of its -l level too
+	gzip -dc "${FIXTURES:-$BATS_TEST_DIRNAME/../../shared/fixtures}/freebsd-ufs2-le.img.gz" >"$W/img"
+	bigfile 10
+	small=$(peakkb "$BATS_TEST_DIRNAME/../bin/dscan" -q -l 1 -D "$D" "$W/img")
+	bigfile 1000000
+	big=$(peakkb "$BATS_TEST_DIRNAME/../bin/dscan" -q -l 1 -D "$D" "$W/img")
+	echo "dscan: $small KB on 10 lines, $big KB on a million" >&2
+	[ "$big" -lt $((small + 2048)) ]
+}
+
+@test "a bad line for another device, far down a large file, still fails the lookup" {
+	bigfile 200000
+	printf '/dev/other 3 Wed Dec 31 23:59:59 1969\n' >>"$D"
+	run -2 --separate-stderr "$DDATE" -D "$D" -l 1 /dev/da7
+	[ "$stderr" = "ddate: $D: line 200001: date \"Wed Dec 31 23:59:59 1969\" is not a ctime(3) date from 1970 to 9999" ]
+	# the first second of 1970 is a good date, the 32nd of a month not
+	sed -i '$d' "$D"
+	printf '/dev/other 3 Thu Jan  1 00:00:00 1970\n' >>"$D"
+	run -0 "$DDATE" -D "$D" -l 1 /dev/da7
+	printf '/dev/other 3 Sat Nov 32 06:00:00 2026\n' >>"$D"
+	run -2 --separate-stderr "$DDATE" -D "$D" -l 1 /dev/da7
+	[ "$stderr" = "ddate: $D: line 200002: date \"Sat Nov 32 06:00:00 2026\" is not a ctime(3) date from 1970 to 9999" ]
+}
+
+@test "the hour clocks go back reads as its earlier time, whatever lines come before" {
+	local before
+	export TZ=CET-1CEST,M3.5.0,M10.5.0/3
+	for before in "Sat Jul 11 12:00:00 2026" "Sat Jan 10 12:00:00 2026" "Sun Oct 25 01:30:00 2026" "Sun Oct 25 03:30:00 2026"; do
+		printf '/dev/other 0 %s\n/dev/ada0 0 Sun Oct 25 02:30:00 2026\n' "$before" >"$D"
+		run -0 "$DDATE" -D "$D" -l 1 /dev/ada0
+		[ "$output" = "1792888200 Sun Oct 25 02:30:00 2026" ]
+		# the hour they skip: the earlier reading too, 00:30 UTC
+		printf '/dev/other 0 %s\n/dev/ada0 0 Sun Mar 29 02:30:00 2026\n' "$before" >"$D"
+		run -0 "$DDATE" -D "$D" -l 1 /dev/ada0
+		[ "$output" = "1774744200 Sun Mar 29 01:30:00 2026" ]
+	done
+}

@@ -175,8 +175,25 @@ i 12 f 0644 1 0 0 0 128 1722785995.588459000 1722785995.588459000 1722785999.327
 	# cg 1 header: (cgbase 264 + cblkno 32) fragments of 4096; magic at +4
 	printf '\377\377\377\377' | dd of="$img" bs=1 seek=$((296 * 4096 + 4)) conv=notrunc 2>/dev/null
 	run -2 --separate-stderr dscan -q "$img"
-	[ "${stderr_lines[0]}" = "dscan: $img: cylinder group 1: bad header (magic or index); reading all its 256 inodes" ]
+	[ "${stderr_lines[0]}" = "dscan: $img: cylinder group 1: bad header (magic number 0xffffffff, not 0x090255); reading all its 256 inodes" ]
 	[ "${stderr_lines[-1]}" = "dscan: $img: 1 error; the stream is complete but damaged parts were left out or zeroed" ]
+	[ "${lines[-1]}" = "end 16 1" ]
+}
+
+@test "a cylinder group header is named with what is wrong in it: magic, index or initialised inodes" {
+	local img orig
+	orig=$(fixture freebsd-ufs2-le.img.gz)
+	img="$BATS_TEST_TMPDIR/img"
+	# cg 1 header at fragment 296 of 4096 bytes: cg_cgx at +12
+	cp "$orig" "$img"
+	printf '\7\0\0\0' | dd of="$img" bs=1 seek=$((296 * 4096 + 12)) conv=notrunc 2>/dev/null
+	run -2 --separate-stderr dscan -q "$img"
+	[ "${stderr_lines[0]}" = "dscan: $img: cylinder group 1: bad header (cg_cgx 7, not its index); reading all its 256 inodes" ]
+	# cg_initediblk at +120: more inodes than a group has
+	cp "$orig" "$img"
+	printf '\1\1\0\0' | dd of="$img" bs=1 seek=$((296 * 4096 + 120)) conv=notrunc 2>/dev/null
+	run -2 --separate-stderr dscan -q "$img"
+	[ "${stderr_lines[0]}" = "dscan: $img: cylinder group 1: bad header (cg_initediblk 257, more than the 256 inodes of a group); reading all its 256 inodes" ]
 	[ "${lines[-1]}" = "end 16 1" ]
 }
 

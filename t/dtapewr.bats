@@ -110,6 +110,60 @@ same_prefix() {
 	run -1 pgrep -s "$sid"
 }
 
+# killwriter K SIG: start dtapewr -b 1 on a FIFO, give it the first half
+# of the stream, kill its writer K (of 3) with SIG, give it the rest; the
+# status of dtapewr in $rc, its stderr in err, its writers' PIDs in $w.
+killwriter() {
+	local k=$1 sig=$2 t=$BATS_TEST_TMPDIR pid half=$((INLEN / 2))
+	dtapewr -b 1 -f "$t/out" <"$t/fifo" 2>"$t/err" 3>&- &
+	pid=$!
+	exec 7>"$t/fifo"
+	head -c "$half" "$t/in" >&7
+	# The writers are its children; forked in turn, so in PID order.
+	until [ "$(pgrep -P "$pid" | wc -l)" -eq 3 ]; do
+		kill -0 "$pid" || return 1
+	done
+	w=$(pgrep -P "$pid" | sort -n | tr '\n' ' ')
+	# shellcheck disable=SC2086 # one word per PID
+	set -- $w
+	shift "$k"
+	kill -s "$sig" "$1"
+	# dtapewr may have stopped reading: then tail dies of SIGPIPE
+	tail -c +$((half + 1)) "$t/in" >&7 || :
+	exec 7>&-
+	rc=0
+	wait "$pid" || rc=$?
+}
+
+@test "a writer killed by a signal is named and ends the dump with exit 3, every time" {
+	local i k sig num rc w p len
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	for i in $(seq 0 29); do
+		k=$((i % 3))
+		set -- KILL 9 TERM 15 HUP 1
+		shift $((i % 3 * 2))
+		sig=$1 num=$2
+		killwriter "$k" "$sig"
+		echo "run $i: writer $k, SIG$sig: exit $rc" >&2
+		cat "$BATS_TEST_TMPDIR/err" >&2
+		[ "$rc" -eq 3 ]
+		# (dump's notes, "  DUMP: ...", aside)
+		grep -v '^  DUMP: ' "$BATS_TEST_TMPDIR/err" >"$BATS_TEST_TMPDIR/msgs" || :
+		[ "$(sed -n 1p "$BATS_TEST_TMPDIR/msgs")" = "dtapewr: writer $k was killed by signal $num" ]
+		[[ "$(sed -n 2p "$BATS_TEST_TMPDIR/msgs")" == "dtapewr: $BATS_TEST_TMPDIR/out holds an incomplete dump (volume 1, "*" tape blocks written in all)" ]]
+		[ "$(wc -l <"$BATS_TEST_TMPDIR/msgs")" -eq 2 ]
+		for p in $w; do
+			! kill -0 "$p" 2>/dev/null
+		done
+		# what was written is the stream's start, and nothing reads as whole
+		len=$(stat -c %s "$BATS_TEST_TMPDIR/out")
+		[ "$len" -lt "$INLEN" ]
+		cmp -n "$len" "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/in"
+		run -1 --separate-stderr dumpinfo "$BATS_TEST_TMPDIR/out"
+		[[ "$stderr" == "dumpinfo: record "*": no TS_END" ]]
+	done
+}
+
 @test "bad options print the synopsis and exit 1" {
 	run -1 --separate-stderr dtapewr -b 0 -f x
 	[ "$stderr" = "dtapewr: -b: \"0\" is not a number from 1 to 1024" ]

@@ -252,13 +252,49 @@ yes" "dtapewr -B 1000 -f $t/one <$IN; echo exit \$?"
 
 @test "a write error that is not end of media offers a rewrite of the volume on a terminal" {
 	local t=$BATS_TEST_TMPDIR
+	# The volumes are tapes (character devices, to fstat).
 	run onterminal "yes
-yes" "EOM_AT=$t/vol002:50000 EOM_STYLE=eio EOM_ONCE=$t/once LD_PRELOAD=$EOMSHIM dtapewr -B 1000 -M -f $t/vol <$IN; echo exit \$?"
+yes" "EOM_TAPE=$t/vol EOM_AT=$t/vol002:50000 EOM_STYLE=eio EOM_ONCE=$t/once LD_PRELOAD=$EOMSHIM dtapewr -B 1000 -M -f $t/vol <$IN; echo exit \$?"
 	run cat "$t/tty.out"
 	[[ "$output" == *"  DUMP: write error on volume 2 ($t/vol002) at block "*": $(eio_text)"* ]]
 	[[ "$output" == *'  DUMP: Do you want to rewrite this volume from its start? ("yes" or "no")'* ]]
 	[[ "$output" == *"exit 0"* ]]
 	restore_vols "$t/vol"
+}
+
+# interminal CMD: run CMD on a terminal that answers nothing, its
+# output in tty.out.
+interminal() {
+	local pid
+	mkfifo "$BATS_TEST_TMPDIR/tty.in"
+	script -q -c "$1" /dev/null <"$BATS_TEST_TMPDIR/tty.in" 3>&- \
+	    >"$BATS_TEST_TMPDIR/tty.out" 2>&1 &
+	pid=$!
+	exec 7>"$BATS_TEST_TMPDIR/tty.in"
+	wait "$pid"
+	exec 7>&-
+}
+
+@test "on a terminal, a file (no tape) gets no copy for a rewrite: a write error ends the dump" {
+	local t=$BATS_TEST_TMPDIR
+	interminal "EOM_AT=$t/vol002:50000 EOM_STYLE=eio LD_PRELOAD=$EOMSHIM dtapewr -B 1000 -M -f $t/vol <$IN; echo exit \$?"
+	run cat "$t/tty.out"
+	[[ "$output" == *"dtapewr: $t/vol002: write error: Input/output error; no copy of the volume to rewrite it from, so the dump ends here"* ]]
+	[[ "$output" != *"rewrite this volume"* ]]
+	[[ "$output" == *"exit 3"* ]]
+}
+
+@test "the copy of a tape volume for a rewrite takes at most half the room free in TMPDIR" {
+	local t=$BATS_TEST_TMPDIR
+	mkdir "$t/small"
+	mount -t tmpfs -o size=1m tmpfs "$t/small" 2>/dev/null ||
+	    skip "cannot mount a tmpfs of 1 MB (needs Linux and root)"
+	interminal "TMPDIR=$t/small EOM_TAPE=$t/vol EOM_AT=$t/vol001:1500000 EOM_STYLE=eio LD_PRELOAD=$EOMSHIM dtapewr -M -f $t/vol <$IN; echo exit \$?"
+	umount "$t/small"
+	run cat "$t/tty.out"
+	[[ "$output" == *"  DUMP: no copy of volume 1 is kept for a rewrite (it would pass 512 KB, half the room free in TMPDIR): a write error will end the dump"* ]]
+	[[ "$output" == *"no copy of the volume to rewrite it from, so the dump ends here"* ]]
+	[[ "$output" == *"exit 3"* ]]
 }
 
 @test "a write error with no one to ask ends the dump clearly" {

@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -49,6 +50,13 @@ static void
 onstop(int sig)
 {
 	stopsig = sig;
+}
+
+/* A writer ended: nothing to do but cut the master's wait short. */
+static void
+onchild(int sig)
+{
+	(void)sig;
 }
 
 static double
@@ -265,32 +273,97 @@ progress(struct tw *t)
 		    "KBytes/sec)", (long long)t->written, t->volume, rate);
 }
 
+/*
+ * The copy of the volume kept for a rewrite after a write error: only
+ * with someone to ask, only on a device (a file or a pipe cannot be
+ * mounted anew), in writes of about a megabyte, and only while it takes
+ * less than half the room free in TMPDIR when the volume began.
+ */
+#define CKBUF	(1 << 20)
+
+/* Stop keeping the copy of this volume, saying why. */
+static void
+ckdrop(struct tw *t, const char *why)
+{
+	vol_note("no copy of volume %d is kept for a rewrite (%s): a write "
+	    "error will end the dump", t->volume, why);
+	close(t->ckfd);
+	t->ckfd = -1;
+}
+
+/* Write out the blocks gathered for the copy. */
+static void
+ckflush(struct tw *t)
+{
+	if (t->ckfd >= 0 && t->ckused > 0 &&
+	    writefull(t->ckfd, t->ckbuf, t->ckused) != 0) {
+		warnmsg("copy of volume %d for a rewrite:", t->volume);
+		ckdrop(t, "it cannot be written");
+	}
+	t->ckused = 0;
+}
+
+/* A copy for the volume that starts, if one makes sense. */
+static void
+ckstart(struct tw *t)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[1024];
+	struct statvfs vfs;
+
+	t->ckblocks = 0;
+	t->ckused = 0;
+	if (t->ckfd >= 0)
+		close(t->ckfd);
+	t->ckfd = -1;
+	/* A device can be written again; so can a remote file after a
+	 * lost connection.  A local file or pipe cannot. */
+	if (!vol_canask(t) || !(t->out.isdev || t->out.remote))
+		return;
+	snprintf(path, sizeof(path), "%s/dtapewr.XXXXXX",
+	    dir != NULL && *dir != '\0' ? dir : "/tmp");
+	if (t->ckbuf == NULL) {
+		t->ckcap = CKBUF / (t->bs + sizeof(struct recmeta) *
+		    (size_t)t->ntrec);
+		if (t->ckcap < 1)
+			t->ckcap = 1;
+		t->ckbuf = malloc(t->ckcap * (t->bs + sizeof(struct recmeta) *
+		    (size_t)t->ntrec));
+	}
+	if (t->ckbuf == NULL || (t->ckfd = mkstemp(path)) < 0) {
+		warnmsg("%s: no copy of volume %d can be kept for a rewrite "
+		    "after a write error:", path, t->volume);
+		t->ckfd = -1;
+		return;
+	}
+	unlink(path);
+	/* not for the remote shell of a later volume */
+	fcntl(t->ckfd, F_SETFD, FD_CLOEXEC);
+	t->ckmax = fstatvfs(t->ckfd, &vfs) == 0 ?
+	    (int64_t)(vfs.f_bavail / 2) * (int64_t)vfs.f_frsize : (int64_t)1 << 30;
+}
+
 /* Keep a copy of each block of the volume, to rewrite it after EIO. */
 static void
 checkpoint(struct tw *t, const unsigned char *p, const struct recmeta *m)
 {
+	size_t rec = t->bs + sizeof(*m) * (size_t)t->ntrec;
+	char why[96];
+
 	if (t->ckfd < 0)
 		return;
-	if (writefull(t->ckfd, p, t->bs) != 0 ||
-	    writefull(t->ckfd, m, sizeof(*m) * (size_t)t->ntrec) != 0) {
-		warnmsg("cannot keep a copy of volume %d for a rewrite, so a "
-		    "write error will end the dump:", t->volume);
-		close(t->ckfd);
-		t->ckfd = -1;
+	if ((t->ckblocks + 1) * (int64_t)rec > t->ckmax) {
+		snprintf(why, sizeof(why), "it would pass %lld KB, half the "
+		    "room free in TMPDIR", (long long)(t->ckmax / 1024));
+		ckdrop(t, why);
 		return;
 	}
+	if (t->ckused + rec > t->ckcap * rec)
+		ckflush(t);
+	memcpy(t->ckbuf + t->ckused, p, t->bs);
+	memcpy(t->ckbuf + t->ckused + t->bs, m, rec - t->bs);
+	t->ckused += rec;
 	t->ckblocks++;
-}
-
-static void
-ckreset(struct tw *t)
-{
-	if (t->ckfd >= 0 && (ftruncate(t->ckfd, 0) != 0 ||
-	    lseek(t->ckfd, 0, SEEK_SET) != 0)) {
-		close(t->ckfd);
-		t->ckfd = -1;
-	}
-	t->ckblocks = 0;
 }
 
 static int
@@ -373,7 +446,7 @@ changevol(struct tw *t, int cutback)
 		return TW_ABORT;
 	if (r != 0 || startvol(t) != 0)
 		return TW_WRITE;
-	ckreset(t);
+	ckstart(t);
 	volstarted(t);
 	vol_note("Volume %d begins with blocks from inode %u", t->volume,
 	    t->cmeta[t->carryat].ino);
@@ -459,6 +532,7 @@ rewrite(struct tw *t, const char *why)
 
 	vol_note("write error on volume %d (%s) at block %lld: %s",
 	    t->volume, t->out.name, (long long)t->fail.seq, why);
+	ckflush(t);
 	if (t->ckfd < 0 || t->out.pipeout || t->out.pipecmd != NULL) {
 		warnmsg("%s: write error: %s; no copy of the volume to rewrite "
 		    "it from, so the dump ends here", t->out.name, why);
@@ -691,6 +765,12 @@ setup(struct tw *t)
 		sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	/* A writer that dies is named (ring.c), so its pipes must not kill
+	 * the master first; a -P command gets SIGPIPE back (volume.c). */
+	signal(SIGPIPE, SIG_IGN);
+	sa.sa_handler = onchild;
+	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+	sigaction(SIGCHLD, &sa, NULL);
 	t->ckfd = -1;
 	t->volume = 1;
 	firstrecord(t);
@@ -701,23 +781,8 @@ setup(struct tw *t)
 		}
 		exit(TW_STARTUP);
 	}
-	/* A copy of each volume, for a rewrite, when someone can ask for it. */
-	if (vol_canask(t) && !t->out.pipeout && t->out.pipecmd == NULL) {
-		const char *dir = getenv("TMPDIR");
-		char path[1024];
-
-		snprintf(path, sizeof(path), "%s/dtapewr.XXXXXX",
-		    dir != NULL && *dir != '\0' ? dir : "/tmp");
-		t->ckfd = mkstemp(path);
-		if (t->ckfd >= 0) {
-			unlink(path);
-			/* not for the remote shell of a later volume */
-			fcntl(t->ckfd, F_SETFD, FD_CLOEXEC);
-		}
-		else
-			warnmsg("%s: no copy of each volume can be kept for a "
-			    "rewrite after a write error:", path);
-	}
+	/* A copy of each volume, for a rewrite, when it makes sense. */
+	ckstart(t);
 	if (startvol(t) != 0)
 		exit(TW_STARTUP);
 	if (!t->out.pipeout)

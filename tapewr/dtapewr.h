@@ -48,7 +48,9 @@ struct ring {
 	size_t		 bsize;		/* bytes per block */
 	unsigned char	*mem;		/* nslots * bsize, shared */
 	int		*busy;		/* slot holds an unreported block */
-	pid_t		*pid;
+	pid_t		*pid;		/* 0 once reaped */
+	int		*wst;		/* a reaped writer's wait status */
+	int		 told;		/* the broken ring was reported */
 	int		*cmd;		/* master -> writer k */
 	int		 status;	/* writers -> master */
 	int		 outfd;
@@ -115,6 +117,7 @@ struct outputs {
 	int		  fd;
 	int		  pipeout;	/* a pipe: no volumes, no end of media */
 	int		  isreg;	/* a regular file: cut back at EOM */
+	int		  isdev;	/* a tape or other device: can be rewritten */
 	pid_t		  pipepid;	/* -P's shell */
 	int		  remote;	/* host:file, through rmt */
 	struct rmt	  rmt;
@@ -152,6 +155,9 @@ struct tw {
 	/* checkpoint copy of the current volume, for a rewrite after EIO */
 	int		 ckfd;
 	int64_t		 ckblocks;
+	int64_t		 ckmax;		/* bytes it may take */
+	unsigned char	*ckbuf;		/* blocks not yet written to it */
+	size_t		 ckused, ckcap;
 	double		 start, lastnote;
 	double		 volstart;	/* when this volume was opened */
 	int64_t		 volfrom;	/* records written before it */

@@ -30,6 +30,15 @@
 #include "msg.h"
 #include "xio.h"
 
+/*
+ * How a writer ends: WX_LOSTTURN says the writer before it ended first
+ * (its turn pipe closed), so the master looks further back for the
+ * writer that broke the ring.
+ */
+#define WX_OK		0
+#define WX_BROKEN	1	/* a bad command, or the status pipe failed */
+#define WX_LOSTTURN	2	/* the writer before it is gone */
+
 struct wcmd {
 	int64_t	seq;		/* of the first block */
 	int32_t	slot;		/* of the first block */
@@ -75,13 +84,14 @@ ring_init(struct ring *r, int nwriters, size_t bsize)
 	r->mem = sharedmem((size_t)r->nslots * bsize);
 	r->busy = calloc((size_t)r->nslots, sizeof(*r->busy));
 	r->pid = calloc((size_t)nwriters, sizeof(*r->pid));
+	r->wst = calloc((size_t)nwriters, sizeof(*r->wst));
 	r->cmd = calloc((size_t)nwriters, sizeof(*r->cmd));
 	if (r->mem == NULL) {
 		warnmsg("shared memory for %d blocks of %zu bytes:",
 		    r->nslots, bsize);
 		return -1;
 	}
-	if (!r->busy || !r->pid || !r->cmd) {
+	if (!r->busy || !r->pid || !r->wst || !r->cmd) {
 		warnmsg("out of memory");
 		return -1;
 	}
@@ -199,10 +209,12 @@ writer(struct ring *r, int cmdfd, int tokin, int tokout, int statfd)
 	for (;;) {
 		n = readfull(cmdfd, &c, sizeof(c));
 		if (n == 0)
-			_exit(0);
+			_exit(WX_OK);
 		if (n != (ssize_t)sizeof(c) || c.count < 1 ||
-		    c.count > MAXBATCH || readfull(tokin, &tok, 1) != 1)
-			_exit(1);
+		    c.count > MAXBATCH)
+			_exit(WX_BROKEN);
+		if (readfull(tokin, &tok, 1) != 1)
+			_exit(WX_LOSTTURN);
 		if (tok == 'G')
 			tok = writebatch(r, &c, ws) ? 'G' : 'S';
 		else
@@ -212,10 +224,10 @@ writer(struct ring *r, int cmdfd, int tokin, int tokout, int statfd)
 				ws[i].done = -1;
 			}
 		if (writefull(tokout, &tok, 1) != 0 && errno != EPIPE)
-			_exit(1);
+			_exit(WX_BROKEN);
 		/* At most PIPE_BUF bytes: the writers' reports never mix. */
 		if (writefull(statfd, ws, sizeof(ws[0]) * (size_t)c.count) != 0)
-			_exit(1);
+			_exit(WX_BROKEN);
 	}
 }
 
@@ -266,7 +278,9 @@ ring_start(struct ring *r, int outfd, struct rmt *rmt, int loop,
 	r->bcount = 0;
 	r->inflight = 0;
 	r->navail = r->nused = 0;
+	r->told = 0;
 	for (k = 0; k < n; k++) {
+		r->wst[k] = 0;
 		pid = fork();
 		if (pid < 0) {
 			warnmsg("fork:");
@@ -310,6 +324,88 @@ ring_free(const struct ring *r, int64_t seq)
 	return !r->busy[seq % r->nslots];
 }
 
+/*
+ * Reap writer k if it has ended, waiting for it with hang; its wait
+ * status goes to wst[k].  Returns 1 if it has ended (now or before).
+ */
+static int
+reap(struct ring *r, int k, int hang)
+{
+	pid_t got;
+	int st;
+
+	if (r->pid[k] <= 0)
+		return 1;
+	while ((got = waitpid(r->pid[k], &st, hang ? 0 : WNOHANG)) < 0 &&
+	    errno == EINTR)
+		continue;
+	if (got == 0)
+		return 0;
+	if (got < 0)		/* not ours any more: gone, how unknown */
+		st = 0;
+	r->wst[k] = st;
+	r->pid[k] = 0;
+	return 1;
+}
+
+static int
+lostturn(int st)
+{
+	return WIFEXITED(st) && WEXITSTATUS(st) == WX_LOSTTURN;
+}
+
+/*
+ * The writer that broke the ring, given that writer k has ended: one
+ * that lost its turn ended because the writer before it did, so follow
+ * the turn back.  Each writer it reaches has ended (its turn pipe is
+ * closed), so waiting for it cannot hang.
+ */
+static int
+culprit(struct ring *r, int k)
+{
+	int i;
+
+	for (i = 1; i < r->nwriters && lostturn(r->wst[k]); i++) {
+		k = (k + r->nwriters - 1) % r->nwriters;
+		reap(r, k, 1);
+	}
+	return k;
+}
+
+/*
+ * The ring is broken and writer k has ended: name the writer that broke
+ * it and how it ended, once.  Returns -1.
+ */
+static int
+broken(struct ring *r, int k)
+{
+	int st;
+
+	if (r->told)
+		return -1;
+	r->told = 1;
+	reap(r, k, 1);
+	k = culprit(r, k);
+	st = r->wst[k];
+	if (WIFSIGNALED(st))
+		warnmsg("writer %d was killed by signal %d", k, WTERMSIG(st));
+	else
+		warnmsg("writer %d exited with status %d", k, WEXITSTATUS(st));
+	return -1;
+}
+
+/* A writer that ended on its own is an error: say which and how. */
+static int
+reapdead(struct ring *r)
+{
+	int k;
+
+	for (k = 0; k < r->nwriters; k++)
+		if (r->pid[k] > 0 && reap(r, k, 0))
+			return broken(r, k);
+	return 0;
+}
+
 /* Hand the batch being gathered to its writer.  Returns 0 or -1. */
 static int
 flush(struct ring *r)
@@ -327,6 +423,9 @@ flush(struct ring *r)
 	r->bcount = 0;
 	r->nbatch++;
 	if (writefull(r->cmd[k], &c, sizeof(c)) != 0) {
+		/* Its end of the pipe is closed: the writer has ended. */
+		if (errno == EPIPE)
+			return broken(r, k);
 		warnmsg("writer %d:", k);
 		return -1;
 	}
@@ -354,27 +453,6 @@ ring_submit(struct ring *r, int64_t seq, size_t len)
 	r->busy[slot] = 1;
 	if (r->bcount == r->batch)
 		return flush(r);
-	return 0;
-}
-
-/* A writer that ended on its own is an error; say how it ended. */
-static int
-reapdead(struct ring *r)
-{
-	int k, st;
-
-	for (k = 0; k < r->nwriters; k++) {
-		if (r->pid[k] <= 0 || waitpid(r->pid[k], &st, WNOHANG) <= 0)
-			continue;
-		r->pid[k] = 0;
-		if (WIFSIGNALED(st))
-			warnmsg("writer %d was killed by signal %d", k,
-			    WTERMSIG(st));
-		else
-			warnmsg("writer %d exited with status %d", k,
-			    WEXITSTATUS(st));
-		return -1;
-	}
 	return 0;
 }
 
@@ -419,9 +497,10 @@ ring_wait(struct ring *r, struct wstat *ws)
 	if (n > 0 && n % (ssize_t)sizeof(*ws) != 0)
 		n += readfull(r->status, (char *)r->rep + n,
 		    sizeof(*ws) - (size_t)n % sizeof(*ws));
-	if (n <= 0 || n % (ssize_t)sizeof(*ws) != 0) {
-		reapdead(r);
-		warnmsg("the writers stopped reporting");
+	if (n == 0)		/* every writer has closed its end */
+		return broken(r, 0);
+	if (n < 0 || n % (ssize_t)sizeof(*ws) != 0) {
+		warnmsg("the writers' reports are garbled (%zd bytes)", n);
 		return -1;
 	}
 	r->navail = (int)(n / (ssize_t)sizeof(*ws));
@@ -445,12 +524,10 @@ ring_stop(struct ring *r)
 	for (k = 0; k < r->nwriters; k++)
 		close(r->cmd[k]);
 	for (k = 0; k < r->nwriters; k++) {
-		if (r->pid[k] <= 0)
-			continue;
-		while (waitpid(r->pid[k], &st, 0) < 0 && errno == EINTR)
-			continue;
-		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-			bad = 1;
+		reap(r, k, 1);
+		st = r->wst[k];
+		if ((!WIFEXITED(st) || WEXITSTATUS(st) != WX_OK) && !bad)
+			bad = broken(r, k);
 	}
 	close(r->status);
 	r->running = 0;

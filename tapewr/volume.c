@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,6 +84,7 @@ openpipe(struct tw *t)
 			_exit(126);
 		close(p[0]);
 		close(p[1]);
+		signal(SIGPIPE, SIG_DFL);	/* dtapewr ignores it */
 		execl("/bin/sh", "sh", "-c", o->pipecmd, (char *)NULL);
 		_exit(127);
 	}
@@ -103,6 +105,7 @@ vol_open(struct tw *t)
 	volname(t, t->volume);
 	o->isreg = 0;
 	o->remote = 0;
+	o->isdev = 0;
 	if (o->pipecmd != NULL)
 		return openpipe(t);
 	if (rmt_isremote(o->name)) {
@@ -128,6 +131,7 @@ vol_open(struct tw *t)
 	}
 	if (fstat(o->fd, &sb) == 0) {
 		o->isreg = S_ISREG(sb.st_mode);
+		o->isdev = S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode);
 		if (S_ISFIFO(sb.st_mode) || S_ISSOCK(sb.st_mode))
 			o->pipeout = 1;
 	}

@@ -81,6 +81,79 @@ checkfile(struct dumpdates *dd)
 		BUG("a line just set is not found");
 }
 
+/*
+ * The streaming dd_readname() must agree with dd_read() (full, read
+ * with status rfull) on its status and on every lookup of name.
+ */
+static void
+checkname(const char *path, const struct dumpdates *full, int rfull,
+    const char *name)
+{
+	struct dumpdates dd;
+	const struct ddent *a, *b;
+	int r, l;
+
+	r = dd_readname(&dd, path, name);
+	if (r != rfull)
+		BUG("dd_readname(\"%s\") returned %d, dd_read %d", name, r,
+		    rfull);
+	if (r != DD_OK)
+		return;
+	if (dd.n > 10)
+		BUG("dd_readname(\"%s\") kept %zu lines", name, dd.n);
+	for (l = 0; l <= 10; l++) {
+		a = dd_lookup(full, name, l);
+		b = dd_lookup(&dd, name, l);
+		if ((a == NULL) != (b == NULL) || (a != NULL &&
+		    (a->date != b->date || a->level != b->level)))
+			BUG("lookup of \"%s\" below level %d: dd_readname "
+			    "and dd_read disagree", name, l);
+	}
+	dd_free(&dd);
+}
+
+/*
+ * dd_readlast() must agree with dd_read() (full, status rfull): one
+ * entry a name, the first line of its newest date.
+ */
+static void
+checklast(const char *path, const struct dumpdates *full, int rfull)
+{
+	struct dumpdates dd;
+	const struct ddent *e, *want;
+	size_t i, j;
+	int r;
+
+	r = dd_readlast(&dd, path);
+	if (r != rfull)
+		BUG("dd_readlast returned %d, dd_read %d", r, rfull);
+	if (r != DD_OK)
+		return;
+	for (i = 0; i < dd.n; i++) {
+		e = &dd.ent[i];
+		want = NULL;
+		for (j = 0; j < full->n; j++)
+			if (strcmp(full->ent[j].name, e->name) == 0 &&
+			    (want == NULL || full->ent[j].date > want->date))
+				want = &full->ent[j];
+		if (want == NULL || want->date != e->date ||
+		    want->level != e->level)
+			BUG("dd_readlast: \"%s\" is not its newest line",
+			    e->name);
+		for (j = 0; j < i; j++)
+			if (strcmp(dd.ent[j].name, e->name) == 0)
+				BUG("dd_readlast: \"%s\" twice", e->name);
+	}
+	for (j = 0; j < full->n; j++) {
+		for (i = 0; i < dd.n; i++)
+			if (strcmp(dd.ent[i].name, full->ent[j].name) == 0)
+				break;
+		if (i == dd.n)
+			BUG("dd_readlast: \"%s\" missing", full->ent[j].name);
+	}
+	dd_free(&dd);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -89,6 +162,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *path;
 	char *s;
 	time_t t;
+	size_t i;
 	int r;
 
 	if (size > MAXFILE)
@@ -101,6 +175,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	fuzz_file(data, size, 1, &path);
 	r = dd_read(&dd, path);
+	checkname(path, &dd, r, "/dev/fuzz");
+	checklast(path, &dd, r);
+	for (i = 0; r == DD_OK && i < dd.n && i < 8; i++)
+		checkname(path, &dd, r, dd.ent[i].name);
 	if (r == DD_OK) {
 		checkfile(&dd);
 		dd_free(&dd);

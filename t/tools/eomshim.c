@@ -20,6 +20,11 @@
  *	READ_EIO="path:start-end[,start-end...]"	byte ranges, end excluded
  *
  * A pread(2) of that file touching a range fails with EIO.
+ *
+ * A tape, as fstat(2) shows it:
+ *
+ *	EOM_TAPE="prefix"	files whose absolute path begins so are
+ *				character devices to fstat(2)
  */
 #define _GNU_SOURCE
 #include <sys/types.h>
@@ -173,4 +178,23 @@ write(int fd, const void *buf, size_t len)
 	}
 	errno = ENOSPC;
 	return -1;
+}
+
+typedef int (*fstatfn)(int, struct stat *);
+
+int
+fstat(int fd, struct stat *st)
+{
+	static fstatfn real;
+	const char *tape = getenv("EOM_TAPE");
+	char path[4096];
+	int r;
+
+	if (real == NULL)
+		real = (fstatfn)dlsym(RTLD_NEXT, "fstat");
+	r = real(fd, st);
+	if (r == 0 && tape != NULL && fdpath(fd, path, sizeof(path)) == 0 &&
+	    strncmp(path, tape, strlen(tape)) == 0)
+		st->st_mode = (st->st_mode & ~(mode_t)S_IFMT) | S_IFCHR;
+	return r;
 }

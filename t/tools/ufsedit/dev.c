@@ -374,8 +374,8 @@ cg_get(struct ed *ed, uint32_t cg)
 		fail(ed, "%s: cylinder group %u: cannot read its header: %s",
 		    ed->fs.dev, cg, strerror(errno));
 	} else if (!ci.ok) {
-		fail(ed, "%s: cylinder group %u: bad header (magic, index or "
-		    "cg_initediblk)", ed->fs.dev, cg);
+		fail(ed, "%s: cylinder group %u: bad header (%s)", ed->fs.dev,
+		    cg, ci.why);
 	} else if (checkcg(ed, cg, c) == 0) {
 		return c;
 	}
