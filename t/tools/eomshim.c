@@ -182,19 +182,45 @@ write(int fd, const void *buf, size_t len)
 
 typedef int (*fstatfn)(int, struct stat *);
 
+/* Make a file under EOM_TAPE look like a character device. */
+static void
+tapemode(int fd, mode_t *mode)
+{
+	const char *tape = getenv("EOM_TAPE");
+	char path[4096];
+
+	if (tape != NULL && fdpath(fd, path, sizeof(path)) == 0 &&
+	    strncmp(path, tape, strlen(tape)) == 0)
+		*mode = (*mode & ~(mode_t)S_IFMT) | S_IFCHR;
+}
+
 int
 fstat(int fd, struct stat *st)
 {
 	static fstatfn real;
-	const char *tape = getenv("EOM_TAPE");
-	char path[4096];
 	int r;
 
 	if (real == NULL)
 		real = (fstatfn)dlsym(RTLD_NEXT, "fstat");
-	r = real(fd, st);
-	if (r == 0 && tape != NULL && fdpath(fd, path, sizeof(path)) == 0 &&
-	    strncmp(path, tape, strlen(tape)) == 0)
-		st->st_mode = (st->st_mode & ~(mode_t)S_IFMT) | S_IFCHR;
+	if ((r = real(fd, st)) == 0)
+		tapemode(fd, &st->st_mode);
 	return r;
 }
+
+/* glibc's large-file name for it, which -D_FILE_OFFSET_BITS=64 calls. */
+#ifdef __GLIBC__
+typedef int (*fstat64fn)(int, struct stat64 *);
+
+int
+fstat64(int fd, struct stat64 *st)
+{
+	static fstat64fn real;
+	int r;
+
+	if (real == NULL)
+		real = (fstat64fn)dlsym(RTLD_NEXT, "fstat64");
+	if ((r = real(fd, st)) == 0)
+		tapemode(fd, &st->st_mode);
+	return r;
+}
+#endif
