@@ -403,6 +403,29 @@ readlines(struct dumpdates *dd, FILE *fp, const char *path)
 	return DD_OK;
 }
 
+/*
+ * Start a read of path: no lines yet, the file open on *fp under a lock
+ * shared with other readers, which keeps an update in place out (where
+ * there are no locks, NFS without lockd, it reads anyway).  A missing
+ * file is DD_NOFILE.
+ */
+static int
+openread(struct dumpdates *dd, const char *path, FILE **fp)
+{
+	dd->ent = NULL;
+	dd->n = dd->cap = 0;
+	if ((*fp = fopen(path, "r")) == NULL) {
+		if (errno == ENOENT)
+			return DD_NOFILE;
+		warnmsg("%s:", path);
+		return DD_IOERR;
+	}
+	if (dd_lockread(fileno(*fp)) != 0) {
+		/* nothing to wait for */
+	}
+	return DD_OK;
+}
+
 /* The whole file, checked; a missing file is DD_NOFILE and no lines. */
 int
 dd_read(struct dumpdates *dd, const char *path)
@@ -410,19 +433,8 @@ dd_read(struct dumpdates *dd, const char *path)
 	FILE *fp;
 	int r;
 
-	dd->ent = NULL;
-	dd->n = dd->cap = 0;
-	if ((fp = fopen(path, "r")) == NULL) {
-		if (errno == ENOENT)
-			return DD_NOFILE;
-		warnmsg("%s:", path);
-		return DD_IOERR;
-	}
-	/* A lock shared with other readers keeps an update in place out;
-	 * where there are no locks (NFS without lockd), read anyway. */
-	if (dd_lockread(fileno(fp)) != 0) {
-		/* nothing to wait for */
-	}
+	if ((r = openread(dd, path, &fp)) != DD_OK)
+		return r;
 	r = readlines(dd, fp, path);
 	fclose(fp);
 	if (r != DD_OK)
@@ -544,18 +556,8 @@ dd_readname(struct dumpdates *dd, const char *path, const char *name)
 	FILE *fp;
 	int r;
 
-	dd->ent = NULL;
-	dd->n = dd->cap = 0;
-	if ((fp = fopen(path, "r")) == NULL) {
-		if (errno == ENOENT)
-			return DD_NOFILE;
-		warnmsg("%s:", path);
-		return DD_IOERR;
-	}
-	/* A lock shared with other readers keeps an update in place out. */
-	if (dd_lockread(fileno(fp)) != 0) {
-		/* nothing to wait for */
-	}
+	if ((r = openread(dd, path, &fp)) != DD_OK)
+		return r;
 	memset(lev, 0, sizeof(lev));
 	r = scanlines(fp, path, name, lev);
 	fclose(fp);
@@ -656,18 +658,8 @@ dd_readlast(struct dumpdates *dd, const char *path)
 	FILE *fp;
 	int r = DD_OK, got;
 
-	dd->ent = NULL;
-	dd->n = dd->cap = 0;
-	if ((fp = fopen(path, "r")) == NULL) {
-		if (errno == ENOENT)
-			return DD_NOFILE;
-		warnmsg("%s:", path);
-		return DD_IOERR;
-	}
-	/* A lock shared with other readers keeps an update in place out. */
-	if (dd_lockread(fileno(fp)) != 0) {
-		/* nothing to wait for */
-	}
+	if ((r = openread(dd, path, &fp)) != DD_OK)
+		return r;
 	while (r == DD_OK && (got = readline(fp, buf, sizeof(buf))) != L_EOF) {
 		ln++;
 		if ((r = linestatus(got, path, ln)) != DD_OK)
