@@ -223,6 +223,34 @@ $IMG 2" ]
 	[ "$(ls -A "$T/tmp")" = "" ]
 }
 
+@test "SIGTERM during the dumpdates update: the update is made whole and the dump ends done" {
+	: >"$T/dd"
+	# Hold dumpdates' lock, so that the update waits where a signal
+	# could meet it, for as long as the test needs.
+	mkfifo "$T/hold"
+	holdlock "$T/dd" <"$T/hold" >"$T/held" 3>&- &
+	holder=$!
+	exec 8>"$T/hold"
+	wait_until 30 grep -q locked "$T/held"
+	# (Not holding the lock's pipe open itself, nor bats' descriptor.)
+	setsid dump -0u -D "$T/dd" -f "$T/out" "$IMG" 2>"$T/err" 3>&- 8>&- &
+	pid=$!
+	wait_until 60 pgrep -s "$pid" -x ddate >/dev/null
+	kill -TERM -- "-$pid"
+	kill -INT -- "-$pid"
+	kill -HUP -- "-$pid"
+	exec 8>&-
+	wait "$holder"
+	status=0
+	wait "$pid" || status=$?
+	[ "$status" = 0 ] || { cat "$T/err" >&2; return 1; }
+	grep -q "^  DUMP: Level 0 dump of .* recorded in $T/dd\$" "$T/err"
+	grep -q '^  DUMP: DUMP IS DONE$' "$T/err"
+	[ "$(awk '$2 == 0' "$T/dd" | wc -l)" = 1 ]
+	restore_into "$T/out" "$T/r"
+	[ "$(ls -A "$T/tmp")" = "" ]
+}
+
 @test "-n tells the operator group through wall -g operator" {
 	printf '#!/bin/sh\necho "wall $*" >>"%s"\ncat >>"%s"\n' "$T/wall.log" "$T/wall.log" \
 	    >"$T/sbin/wall"
