@@ -251,6 +251,33 @@ $IMG 2" ]
 	[ "$(ls -A "$T/tmp")" = "" ]
 }
 
+# one_write_lines TRACE: every write of a message (dump's "  DUMP:"
+# notes, a stage's "program: ..." lines) in strace's TRACE is one whole
+# line, so that the lines of stages writing at once cannot mix.
+one_write_lines() {
+	local bad
+	bad=$(grep -E 'write\([12], "(  DUMP:|dscan:|dblkread:|dtapewr:|ddate:)' "$1" |
+	    grep -Ev '\\n", [0-9]+\) += [0-9]+$' || true)
+	[ -z "$bad" ] || { echo "messages in pieces: $bad" >&2; return 1; }
+	grep -qE 'write\([12], "  DUMP: ' "$1"
+}
+
+@test "each message is written whole with one write, so stages' lines never mix" {
+	# strace is Linux's; elsewhere the test says so and skips.
+	if ! command -v strace >/dev/null; then
+		[ -z "${CI:-}" ] || { echo "strace is missing in CI" >&2; return 1; }
+		skip "needs strace (Linux; Debian: apt-get install strace)"
+	fi
+	run -0 strace -f -qq -e trace=write -e signal=none -s 4096 \
+	    -o "$T/ok.trace" dump -0u -D "$T/dd" -f "$T/out" "$IMG"
+	one_write_lines "$T/ok.trace"
+	# A start that fails, and a stage's message with a system error.
+	run -1 strace -f -qq -e trace=write -e signal=none -s 4096 \
+	    -o "$T/bad.trace" dump -0 -f "$T/out2" "$T/nosuch"
+	one_write_lines "$T/bad.trace"
+	grep -qE 'write\(2, "dscan: .*nosuch.*\\n", ' "$T/bad.trace"
+}
+
 @test "-n tells the operator group through wall -g operator" {
 	printf '#!/bin/sh\necho "wall $*" >>"%s"\ncat >>"%s"\n' "$T/wall.log" "$T/wall.log" \
 	    >"$T/sbin/wall"
