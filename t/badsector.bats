@@ -119,7 +119,7 @@ dumped() {
 	baddisk -b "$bad-$((bad + 512))"
 	dumped
 	[ "$ST" = 3 ]
-	[[ "$ERR" == *"dblkread: $DEV: inode $big: 512 bytes at byte $bad (fragment $((frag + 1)), file offset 2560) cannot be read; zeros written: Input/output error"* ]]
+	[[ "$ERR" == *"dblkread: $DEV: inode $big: 512 bytes at byte $bad (fragment $((frag + 1)), file offset 2560) cannot be read; zeros written: $(eio_text)"* ]]
 	[ "$(grep -c 'cannot be read' <<<"$ERR")" = 1 ]
 	[[ "$ERR" == *"dblkread: 1 unreadable or damaged blocks here"* ]]
 	restore_into "$T/dump" "$T/out"
@@ -137,7 +137,7 @@ dumped() {
 	baddisk -b "$bad-$((bad + 512))"
 	dumped
 	[ "$ST" = 3 ]
-	[[ "$ERR" == *"dscan: $DEV: inode $big: indirect block at fragment $ind: 512 bytes at byte $bad (pointers 64 to 127) cannot be read; the blocks they point to are dumped as holes: Input/output error"* ]]
+	[[ "$ERR" == *"dscan: $DEV: inode $big: indirect block at fragment $ind: 512 bytes at byte $bad (pointers 64 to 127) cannot be read; the blocks they point to are dumped as holes: $(eio_text)"* ]]
 	[ "$(grep -c 'cannot be read' <<<"$ERR")" = 1 ]
 	restore_into "$T/dump" "$T/out"
 	expect
@@ -176,8 +176,8 @@ direntries() {
 	[ "$ST" = 3 ]
 	# dscan reads it for the names (once said however often it reads it),
 	# dblkread for the tape: each says so.
-	[[ "$ERR" == *"dscan: $DEV: directory inode $many: 512 bytes at byte $bad cannot be read; the entries in them are lost: Input/output error"* ]]
-	[[ "$ERR" == *"dblkread: $DEV: inode $many: 512 bytes at byte $bad (fragment $frag, file offset 512) cannot be read; empty directory blocks written: Input/output error"* ]]
+	[[ "$ERR" == *"dscan: $DEV: directory inode $many: 512 bytes at byte $bad cannot be read; the entries in them are lost: $(eio_text)"* ]]
+	[[ "$ERR" == *"dblkread: $DEV: inode $many: 512 bytes at byte $bad (fragment $frag, file offset 512) cannot be read; empty directory blocks written: $(eio_text)"* ]]
 	[ "$(grep -c 'cannot be read' <<<"$ERR")" = 2 ]
 	restore_into "$T/dump" "$T/out"
 	expect
@@ -201,7 +201,7 @@ direntries() {
 	baddisk -b "$bad-$((bad + 512))"
 	dumped
 	[ "$ST" = 3 ]
-	[[ "$ERR" == *"dscan: $DEV: inodes $first to $((first + 1)) (cylinder group 0, 512 bytes at byte $bad): cannot read; they are not dumped: Input/output error"* ]]
+	[[ "$ERR" == *"dscan: $DEV: inodes $first to $((first + 1)) (cylinder group 0, 512 bytes at byte $bad): cannot read; they are not dumped: $(eio_text)"* ]]
 	[ "$(grep -c 'cannot read' <<<"$ERR")" = 1 ]
 	rec '$1 == "n" && ($2 == '"$first"' || $2 == '"$((first + 1))"') { print $2, $3 }' >"$T/lost"
 	[ "$(wc -l <"$T/lost")" = 2 ]
@@ -230,9 +230,9 @@ direntries() {
 	baddisk -s 512 -b "$bad-$((bad + 512)),$dbad-$((dbad + 512))"
 	dumped
 	[ "$ST" = 0 ]
-	[[ "$ERR" == *"dblkread: $DEV: inode $big: read of "*" bytes at byte $((frag * FS)) (file offset 0) failed (Input/output error), then read sector by sector without error: the disk may be failing"* ]]
-	[[ "$ERR" == *"dscan: $DEV: read of "*" bytes at byte $((dfrag * FS)) failed (Input/output error), then read sector by sector without error: the disk may be failing"* ]]
-	[[ "$ERR" == *"dblkread: $DEV: inode $many: read of "*" bytes at byte $((dfrag * FS)) (file offset 0) failed (Input/output error), then read sector by sector without error: the disk may be failing"* ]]
+	[[ "$ERR" == *"dblkread: $DEV: inode $big: read of "*" bytes at byte $((frag * FS)) (file offset 0) failed ($(eio_text)), then read sector by sector without error: the disk may be failing"* ]]
+	[[ "$ERR" == *"dscan: $DEV: read of "*" bytes at byte $((dfrag * FS)) failed ($(eio_text)), then read sector by sector without error: the disk may be failing"* ]]
+	[[ "$ERR" == *"dblkread: $DEV: inode $many: read of "*" bytes at byte $((dfrag * FS)) (file offset 0) failed ($(eio_text)), then read sector by sector without error: the disk may be failing"* ]]
 	restore_into "$T/dump" "$T/out"
 	same_tree "$SRC" "$T/out" -p s
 }
@@ -253,7 +253,7 @@ direntries() {
 	[ "$(blockdev --getss "$DEV")" = 4096 ]
 	dumped
 	[ "$ST" = 3 ]
-	[[ "$ERR" == *"dblkread: $DEV: inode $big: 4096 bytes at byte $bad (fragment $((frag + 3)), file offset 12288) cannot be read; zeros written: Input/output error"* ]]
+	[[ "$ERR" == *"dblkread: $DEV: inode $big: 4096 bytes at byte $bad (fragment $((frag + 3)), file offset 12288) cannot be read; zeros written: $(eio_text)"* ]]
 	[ "$(grep -c 'cannot be read' <<<"$ERR")" = 1 ]
 	[[ "$ERR" == *"dblkread: 1 unreadable or damaged blocks here"* ]]
 	restore_into "$T/dump" "$T/out"

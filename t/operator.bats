@@ -290,6 +290,7 @@ DUMP: DUMP IS DONE" ]
 }
 
 @test "-n tells the operator group when a stage needs an answer, even with no terminal" {
+	need_glibc_preload
 	local ino frag
 	printf '#!/bin/sh\ncat >>"%s"\n' "$T/wall.log" >"$T/sbin/wall"
 	chmod +x "$T/sbin/wall"

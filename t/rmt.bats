@@ -142,6 +142,7 @@ restore_vols_one() {
 }
 
 @test "every style of end of media in the remote write's reply rolls forward the same" {
+	need_glibc_preload
 	local style eomshim="$TOP/t/tools/bin/eomshim.so"
 	for style in zero short enospc; do
 		mkdir "$style"
@@ -247,6 +248,7 @@ restore_vols_one() {
 }
 
 @test "a remote tape gets a write a record, a rewind between volumes, and goes off line for a change" {
+	need_glibc_preload
 	export LD_PRELOAD="$TOP/t/tools/bin/tapeshim.so"
 	# shellcheck disable=SC2016 # $$ is for the remote shell: a log each
 	export RMT="$RMT_DUMP rmt.\$\$.log"
@@ -316,6 +318,7 @@ rmtd: C" ]
 }
 
 @test "another error of the remote write is a write error that ends the dump" {
+	need_glibc_preload
 	EOM_AT="$BATS_TEST_TMPDIR/vol001:50000" EOM_STYLE=eio \
 	    LD_PRELOAD="$TOP/t/tools/bin/eomshim.so" run -3 setsid dtapewr -M -f "host:vol" <"$IN"
 	[[ "$output" == *"  DUMP: write error on volume 1 (host:vol001) at block 0: Input/output error"* ]]
