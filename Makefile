@@ -60,7 +60,8 @@ bin/ddate: $(DDATEOBJ) lib/libdump.a
 # Test tools: built by "make check", never installed.
 TOOLS = t/tools/bin/fsdesc t/tools/bin/dumpinfo t/tools/bin/ufsedit \
 	t/tools/bin/eomshim.so t/tools/bin/sectorshim.so t/tools/bin/tapeshim.so \
-	t/tools/bin/badfs t/tools/bin/benchtree t/tools/bin/holdlock
+	t/tools/bin/badfs t/tools/bin/benchtree t/tools/bin/holdlock \
+	t/tools/bin/sigdefault
 UEDIT = t/tools/ufsedit/alloc.c t/tools/ufsedit/check.c \
 	t/tools/ufsedit/cmd.c t/tools/ufsedit/dev.c t/tools/ufsedit/dir.c \
 	t/tools/ufsedit/inode.c t/tools/ufsedit/main.c
@@ -110,6 +111,10 @@ t/tools/bin/benchtree: t/tools/benchtree.c
 t/tools/bin/holdlock: t/tools/holdlock.c
 	mkdir -p t/tools/bin
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ t/tools/holdlock.c
+
+t/tools/bin/sigdefault: t/tools/sigdefault.c
+	mkdir -p t/tools/bin
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ t/tools/sigdefault.c
 
 t/tools/bin/dumpinfo: t/tools/dumpinfo.c lib/libdump.a
 	mkdir -p t/tools/bin

@@ -443,8 +443,10 @@ setptr() {
 stalled() {
 	local sig=$1 whom=$2 pid watchdog
 	mkfifo "$T/fifo"
-	in_group dump -0u -D "$T/dd" -f "$T/fifo" "$BATS_FILE_TMPDIR/lots.img" \
-	    >"$T/out" 2>&1
+	# (A suite started in the background begins with SIGINT ignored,
+	# which no shell can trap: give the dump its signals back.)
+	in_group sigdefault dump -0u -D "$T/dd" -f "$T/fifo" \
+	    "$BATS_FILE_TMPDIR/lots.img" >"$T/out" 2>&1
 	# A reader that reads nothing, opened after the start so that the
 	# dump does not inherit it: the dump stalls.
 	exec 9<>"$T/fifo"
