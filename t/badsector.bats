@@ -25,9 +25,8 @@ setup_file() {
 	dscan -qp "$BATS_FILE_TMPDIR/img" >"$BATS_FILE_TMPDIR/rec"
 }
 
-# The helper's teardown empties the scratch directory; ours first takes
-# down the loop device and the mount, whatever happened in the test.
-eval "$(declare -f teardown | sed '1s/teardown/helper_teardown/')"
+# First take down the loop device and the mount, whatever happened in
+# the test, then empty the scratch directory as the helper does.
 
 teardown() {
 	if [ -s "$T/loopdev" ]; then
@@ -36,7 +35,7 @@ teardown() {
 	if [ -s "$T/mounted" ]; then
 		umount "$(cat "$T/mounted")" || umount -l "$(cat "$T/mounted")" || :
 	fi
-	helper_teardown
+	empty_scratch
 }
 
 setup() {

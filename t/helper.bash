@@ -32,9 +32,14 @@ fi
 
 # bats keeps every test's scratch directory until the whole run ends, and
 # dumps and images add up to gigabytes over the suite: empty each one as
-# its test ends, unless KEEP_TMP is set to look at them afterwards.
-teardown() {
+# its test ends, unless KEEP_TMP is set to look at them afterwards.  A
+# file with a teardown of its own calls empty_scratch last.
+empty_scratch() {
 	[ -n "${KEEP_TMP:-}" ] || rm -rf "${BATS_TEST_TMPDIR:?}"/* "${BATS_TEST_TMPDIR:?}"/.[!.]*
+}
+
+teardown() {
+	empty_scratch
 }
 
 # The lines restore(8) may print on stderr in a good run: Linux restore
@@ -136,6 +141,24 @@ restore_into() {
 		echo "restore complained (above)" >&2
 		return 1
 	fi
+}
+
+# restore_vols PREFIX [restore options]: restore -xaoM the volumes
+# PREFIX001... into a new directory and compare with the source tree's
+# description, $D/want (fsdesc -p s), which the test file's setup made.
+restore_vols() {
+	local prefix=$1 out="$BATS_TEST_TMPDIR/out$RANDOM"
+	shift
+	mkdir "$out"
+	(cd "$out" && restore -xaoM -f "$prefix" "$@" </dev/null) \
+	    >/dev/null 2>"$BATS_TEST_TMPDIR/rerr" || {
+		cat "$BATS_TEST_TMPDIR/rerr" >&2
+		return 1
+	}
+	if grep -Ev "$RESTORE_OK" "$BATS_TEST_TMPDIR/rerr" >&2; then
+		return 1
+	fi
+	fsdesc -p s "$out" | diff -u "$D/want" - >&2
 }
 
 # same_tree A B [fsdesc options]: the two trees agree in everything a

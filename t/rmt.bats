@@ -37,24 +37,7 @@ teardown() {
 	if [ -n "${MNT:-}" ] && mountpoint -q "$MNT"; then
 		umount "$MNT"
 	fi
-	[ -n "${KEEP_TMP:-}" ] || rm -rf "${BATS_TEST_TMPDIR:?}"/* "${BATS_TEST_TMPDIR:?}"/.[!.]*
-}
-
-# restore_vols PREFIX [restore options]: restore -xaoM the volumes
-# PREFIX001... into a new directory and compare with the source.
-restore_vols() {
-	local prefix=$1 out="$BATS_TEST_TMPDIR/out$RANDOM"
-	shift
-	mkdir "$out"
-	(cd "$out" && restore -xaoM -f "$prefix" "$@" </dev/null) \
-	    >/dev/null 2>"$BATS_TEST_TMPDIR/rerr" || {
-		cat "$BATS_TEST_TMPDIR/rerr" >&2
-		return 1
-	}
-	if grep -Ev "$RESTORE_OK" "$BATS_TEST_TMPDIR/rerr" >&2; then
-		return 1
-	fi
-	fsdesc -p s "$out" | diff -u "$D/want" - >&2
+	empty_scratch
 }
 
 # restore_vols_one FILE: restore one volume and compare with the source.

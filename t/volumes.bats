@@ -33,23 +33,6 @@ setup() {
 	export ASAN_OPTIONS=verify_asan_link_order=0
 }
 
-# restore_vols PREFIX [restore options]: restore -xaoM the volumes
-# PREFIX001... into a new directory and compare with the source.
-restore_vols() {
-	local prefix=$1 out="$BATS_TEST_TMPDIR/out$RANDOM"
-	shift
-	mkdir "$out"
-	(cd "$out" && restore -xaoM -f "$prefix" "$@" </dev/null) \
-	    >/dev/null 2>"$BATS_TEST_TMPDIR/rerr" || {
-		cat "$BATS_TEST_TMPDIR/rerr" >&2
-		return 1
-	}
-	if grep -Ev "$RESTORE_OK" "$BATS_TEST_TMPDIR/rerr" >&2; then
-		return 1
-	fi
-	fsdesc -p s "$out" | diff -u "$D/want" - >&2
-}
-
 @test "the stream is several megabytes with maps of several records" {
 	[ "$(stat -c %s "$IN")" -gt 2000000 ]
 	run -0 dumpinfo "$IN"
