@@ -17,9 +17,9 @@ LDLIBS =
 AR = ar
 
 LIBHDR = lib/ask.h lib/bitmap.h lib/bmap.h lib/bytes.h lib/dir.h lib/dumpdates.h lib/esc.h \
-	lib/feature.h lib/msg.h lib/num.h lib/rec.h lib/spcl.h lib/str.h lib/ufs.h lib/xio.h
-LIBOBJ = lib/ask.o lib/bmap.o lib/dir.o lib/ddupdate.o lib/dumpdates.o lib/esc.o lib/msg.o lib/num.o lib/rec.o \
-	lib/spcl.o lib/ufs.o lib/xio.o
+	lib/feature.h lib/msg.h lib/num.h lib/spcl.h lib/str.h lib/stream.h lib/ufs.h lib/xio.h
+LIBOBJ = lib/ask.o lib/bmap.o lib/dir.o lib/ddupdate.o lib/dumpdates.o lib/esc.o lib/msg.o lib/num.o lib/spcl.o \
+	lib/stream.o lib/ufs.o lib/xio.o
 SCANOBJ = scan/dscan.o scan/filter.o scan/mapdirs.o scan/names.o scan/pass.o \
 	scan/summary.o scan/tree.o
 BLKOBJ = blkread/dblkread.o
@@ -136,14 +136,14 @@ FUZZTIME = 60
 FUZZWORK = /tmp/dump-fuzz
 FUZZOPTS = -timeout=10 -close_fd_mask=2 -print_final_stats=1
 # harness:max_len
-FUZZRUNS = superblock:327680 inode:327680 dir:4101 records:16384 \
+FUZZRUNS = superblock:327680 inode:327680 dir:4101 lines:16384 \
 	stream:65537 dumpdates:8192
 FUZZSRC = $(LIBOBJ:.o=.c)
 FUZZDEP = t/fuzz/fuzz.h $(FUZZSRC) $(LIBHDR)
 FUZZBIN = t/fuzz/bin/superblock t/fuzz/bin/inode t/fuzz/bin/dir \
-	t/fuzz/bin/records t/fuzz/bin/stream t/fuzz/bin/dumpdates
+	t/fuzz/bin/lines t/fuzz/bin/stream t/fuzz/bin/dumpdates
 FUZZCHECK = t/fuzz/bin/superblock-check t/fuzz/bin/inode-check \
-	t/fuzz/bin/dir-check t/fuzz/bin/records-check \
+	t/fuzz/bin/dir-check t/fuzz/bin/lines-check \
 	t/fuzz/bin/stream-check t/fuzz/bin/dumpdates-check
 FUZZCHECKDEP = t/fuzz/driver.c t/fuzz/fuzz.h lib/libdump.a
 
@@ -178,9 +178,9 @@ t/fuzz/bin/dir: t/fuzz/fuzz_dir.c $(FUZZDEP)
 	mkdir -p t/fuzz/bin
 	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ t/fuzz/fuzz_dir.c $(FUZZSRC)
 
-t/fuzz/bin/records: t/fuzz/fuzz_records.c $(FUZZDEP)
+t/fuzz/bin/lines: t/fuzz/fuzz_lines.c $(FUZZDEP)
 	mkdir -p t/fuzz/bin
-	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ t/fuzz/fuzz_records.c \
+	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ t/fuzz/fuzz_lines.c \
 	    $(FUZZSRC)
 
 t/fuzz/bin/stream: t/fuzz/fuzz_stream.c tapewr/input.c tapewr/dtapewr.h \
@@ -209,9 +209,9 @@ t/fuzz/bin/dir-check: t/fuzz/fuzz_dir.c $(FUZZCHECKDEP)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ t/fuzz/fuzz_dir.c \
 	    t/fuzz/driver.c lib/libdump.a $(LDLIBS)
 
-t/fuzz/bin/records-check: t/fuzz/fuzz_records.c $(FUZZCHECKDEP)
+t/fuzz/bin/lines-check: t/fuzz/fuzz_lines.c $(FUZZCHECKDEP)
 	mkdir -p t/fuzz/bin
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ t/fuzz/fuzz_records.c \
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ t/fuzz/fuzz_lines.c \
 	    t/fuzz/driver.c lib/libdump.a $(LDLIBS)
 
 t/fuzz/bin/stream-check: t/fuzz/fuzz_stream.c tapewr/input.o $(FUZZCHECKDEP)

@@ -1,5 +1,5 @@
 /*
- * dblkread: turn dscan's record stream (stdin) into a dump stream
+ * dblkread: turn dscan's stream (stdin) into a dump stream
  * (stdout) that restore(8) reads: TS_TAPE, the TS_CLRI and TS_BITS maps,
  * TS_INODE and TS_ADDR headers each followed by the data records their
  * c_addr announces, and TS_END.  Data comes straight from the device into
@@ -22,7 +22,7 @@
 #include "bytes.h"
 #include "msg.h"
 #include "num.h"
-#include "rec.h"
+#include "stream.h"
 #include "spcl.h"
 #include "str.h"
 #include "ufs.h"
@@ -32,7 +32,7 @@
 #define BR_OK		0	/* a complete dump, every block read */
 #define BR_STARTUP	1	/* bad usage, or the device is not the one described */
 #define BR_DAMAGED	2	/* complete, but blocks were unreadable (zeros) */
-#define BR_BADINPUT	3	/* malformed record stream or output error: no TS_END */
+#define BR_BADINPUT	3	/* malformed dscan stream or output error: no TS_END */
 
 #define OBSIZE		(4u << 20)	/* output buffer */
 #define CHUNK		((1 + TP_NINDIR) * TP_BSIZE)
@@ -193,7 +193,7 @@ swapdir(struct out *o, unsigned char *p, size_t len, uint32_t ino,
 }
 
 /*
- * Leave out the entries dscan named (its 'o' records) from the len
+ * Leave out the entries dscan named (its 'o' lines) from the len
  * bytes of directory at p, offset off in the directory, as the kernel
  * removes an entry: its space joins the entry before it in its 512-byte
  * block, or, first in its block, its inode number becomes 0.  Entries
@@ -481,7 +481,7 @@ subsec(const struct out *o, int32_t nsec)
 }
 
 static void
-startinode(struct out *o, const struct rec_inode *ip)
+startinode(struct out *o, const struct line_inode *ip)
 {
 	struct spcl *sp = &o->sp;
 
@@ -523,9 +523,9 @@ setrange(unsigned char *m, uint32_t a, uint32_t b)
 		bm_set(m, i - 1);
 }
 
-/* Is the device the file system the records describe? */
+/* Is the device the file system the stream describes? */
 static void
-checkdevice(struct out *o, const struct rec_header *h)
+checkdevice(struct out *o, const struct line_header *h)
 {
 	unsigned char sb[SBLOCKSIZE];
 	uint32_t magic;
@@ -538,19 +538,19 @@ checkdevice(struct out *o, const struct rec_header *h)
 	    magic != FS_UFS1_MAGIC) ||
 	    get32(sb + 144, h->be) != h->fsid[0] ||
 	    get32(sb + 148, h->be) != h->fsid[1])
-		die(BR_STARTUP, "%s: not the file system the records describe "
+		die(BR_STARTUP, "%s: not the file system the stream describes "
 		    "(superblock at byte %" PRId64 " has another magic or "
 		    "fs_id than %08x:%08x)", o->devname, h->sblock,
 		    h->fsid[0], h->fsid[1]);
 }
 
 static void
-begin(struct out *o, const struct rec_header *h, const char *dev,
+begin(struct out *o, const struct line_header *h, const char *dev,
     int forcelayout, int forcebe)
 {
 	struct spcl *sp = &o->sp;
 
-	/* h lives in the reader's record buffer: keep our own copy. */
+	/* h lives in the reader's line buffer: keep our own copy. */
 	o->devname = strdup(dev != NULL ? dev : h->dev);
 	if (o->devname == NULL)
 		die(BR_STARTUP, "out of memory");
@@ -625,7 +625,7 @@ emptyinput(void)
 	if (ferror(stdin))
 		return 0;	/* the reader reports it */
 	if (fstat(STDIN_FILENO, &sb) != 0 || !S_ISFIFO(sb.st_mode))
-		warnmsg("stdin: empty: no record stream; nothing written");
+		warnmsg("stdin: empty: no dscan stream; nothing written");
 	return 1;
 }
 
@@ -633,8 +633,8 @@ int
 main(int argc, char *argv[])
 {
 	static struct out o;
-	static struct recreader rr;
-	static struct rec r;
+	static struct streamreader sr;
+	static struct line ln;
 	const char *dev = NULL;
 	int ch, n, layout = -1, be = hostbe(), mapsdone = 0;
 	uint64_t upstream = 0;
@@ -693,46 +693,46 @@ main(int argc, char *argv[])
 	o.tty = ask_open();
 	if (emptyinput())
 		return BR_STARTUP;
-	rec_reader_init(&rr, stdin, "stdin");
-	while ((n = rec_read(&rr, &r)) > 0) {
-		switch (r.type) {
-		case R_HEADER:
-			begin(&o, &r.u.h, dev, layout, be);
+	stream_reader_init(&sr, stdin, "stdin");
+	while ((n = stream_read(&sr, &ln)) > 0) {
+		switch (ln.type) {
+		case LN_HEADER:
+			begin(&o, &ln.u.h, dev, layout, be);
 			break;
-		case R_USED:
-			setrange(o.used, r.u.range.first, r.u.range.last);
+		case LN_USED:
+			setrange(o.used, ln.u.range.first, ln.u.range.last);
 			break;
-		case R_DUMPED:
-			setrange(o.dumped, r.u.range.first, r.u.range.last);
+		case LN_DUMPED:
+			setrange(o.dumped, ln.u.range.first, ln.u.range.last);
 			break;
-		case R_INODE:
+		case LN_INODE:
 			if (!mapsdone++)
 				putmaps(&o);
 			if (o.curtype != 0)
 				endinode(&o);
-			if (!bm_isset(o.dumped, r.u.i.ino - 1))
+			if (!bm_isset(o.dumped, ln.u.i.ino - 1))
 				die(BR_BADINPUT, "stdin: line %" PRIu64 ": inode "
 				    "%u is not in the dumped-inode map",
-				    rr.lineno, r.u.i.ino);
-			startinode(&o, &r.u.i);
+				    sr.lineno, ln.u.i.ino);
+			startinode(&o, &ln.u.i);
 			break;
-		case R_EXT:
+		case LN_EXT:
 			/* The 4.4BSD layout has no c_extsize: a restore
 			 * would take the area for more of the file. */
 			if (o.layout == LAYOUT_NFS)
 				break;
 			/* FALLTHROUGH */
-		case R_DATA:
-			addrun(&o, r.u.run.ino, r.u.run.run.off,
-			    r.u.run.run.frag, r.u.run.run.len,
-			    r.type == R_EXT);
+		case LN_DATA:
+			addrun(&o, ln.u.data.ino, ln.u.data.run.off,
+			    ln.u.data.run.frag, ln.u.data.run.len,
+			    ln.type == LN_EXT);
 			break;
-		case R_LINK:
-			putlink(&o, r.u.str.bytes, r.u.str.len);
+		case LN_LINK:
+			putlink(&o, ln.u.str.bytes, ln.u.str.len);
 			break;
-		case R_NAME:
+		case LN_NAME:
 			break;
-		case R_OMIT:
+		case LN_OMIT:
 			if (o.nomit == o.capomit) {
 				o.capomit = o.capomit ? 2 * o.capomit : 16;
 				o.omit = realloc(o.omit, o.capomit *
@@ -740,14 +740,14 @@ main(int argc, char *argv[])
 				if (o.omit == NULL)
 					die(BR_STARTUP, "out of memory");
 			}
-			o.omit[o.nomit++] = r.u.omit.off;
+			o.omit[o.nomit++] = ln.u.omit.off;
 			break;
-		case R_END:
+		case LN_END:
 			if (!mapsdone++)
 				putmaps(&o);
 			if (o.curtype != 0)
 				endinode(&o);
-			upstream = r.u.end.errors;
+			upstream = ln.u.end.errors;
 			memset(&o.sp.i, 0, sizeof(o.sp.i));
 			memset(o.sp.addr, 0, sizeof(o.sp.addr));
 			o.sp.count = 0;
@@ -758,7 +758,7 @@ main(int argc, char *argv[])
 	}
 	if (n < 0)
 		die(BR_BADINPUT, "%s; the dump stream is incomplete (no TS_END)",
-		    rr.err);
+		    sr.err);
 	flushout(&o);
 	if (o.eaomitted > 0)
 		warnmsg("%s: the extended attributes of %lu file%s are left "

@@ -1,5 +1,5 @@
 /*
- * dscan: read a UFS1 or UFS2 file system and write, on stdout, the record
+ * dscan: read a UFS1 or UFS2 file system and write, on stdout, the
  * stream of dscan(5): which inodes a dump holds, their attributes, and
  * where their data lies on the device.
  */
@@ -18,7 +18,7 @@
 #include "dumpdates.h"
 #include "msg.h"
 #include "num.h"
-#include "rec.h"
+#include "stream.h"
 #include "xio.h"
 
 static void
@@ -123,7 +123,7 @@ finish(struct scan *s, struct names *nm, const char *special,
 	}
 	scan_note(s, "dumping (Pass III) [directories]");
 	if (scan_emit(s) != 0) {
-		warnmsg("writing the record stream:");
+		warnmsg("writing the stream:");
 		return DS_OUTPUT;
 	}
 	if (s->errors > 0) {
@@ -163,18 +163,18 @@ main(int argc, char *argv[])
 			s.honor = (int)numarg(optarg, "-h", 0, 10);
 			break;
 		case 'L':
-			if (strlen(optarg) > REC_LABELMAX)
+			if (strlen(optarg) > STREAM_LABELMAX)
 				die(DS_STARTUP, "-L: label \"%s\" is longer than "
-				    "%d bytes", optarg, REC_LABELMAX);
+				    "%d bytes", optarg, STREAM_LABELMAX);
 			s.label = optarg;
 			break;
 		case 'l':
 			s.level = (int)numarg(optarg, "-l", 0, 9);
 			break;
 		case 'N':
-			if (strlen(optarg) > REC_NAMEMAX)
+			if (strlen(optarg) > STREAM_NAMEMAX)
 				die(DS_STARTUP, "-N: name is longer than %d "
-				    "bytes", REC_NAMEMAX);
+				    "bytes", STREAM_NAMEMAX);
 			s.fsname = optarg;
 			break;
 		case 'p':

@@ -1,6 +1,6 @@
 /*
  * dscan's state, shared by its passes: the file system, the inode maps
- * and what the record stream will say about the dump.
+ * and what the stream will say about the dump.
  */
 #ifndef DSCAN_H
 #define DSCAN_H

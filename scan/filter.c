@@ -16,7 +16,7 @@
 #include "esc.h"
 #include "msg.h"
 #include "num.h"
-#include "rec.h"
+#include "stream.h"
 
 struct filter {
 	unsigned	 types;		/* bit per type letter; 0: any */
@@ -265,7 +265,7 @@ void
 filter_paths(struct scan *s, const struct names *nm)
 {
 	struct filter *f = s->filter;
-	unsigned char path[REC_PATHMAX + 1];
+	unsigned char path[STREAM_PATHMAX + 1];
 	uint32_t ino;
 	size_t len;
 	int i;
@@ -280,7 +280,7 @@ filter_paths(struct scan *s, const struct names *nm)
 		    memchr(path, '\0', len) != NULL)
 			die(DS_STARTUP, "-w path=%s: badly escaped, or longer "
 			    "than %d bytes (see dscan(5) for the escaping)",
-			    f->paths[i], REC_PATHMAX);
+			    f->paths[i], STREAM_PATHMAX);
 		path[len] = '\0';
 		ino = names_lookup(nm, (const char *)path);
 		if (ino == 0)

@@ -19,9 +19,10 @@
 #include "dscan.h"
 #include "esc.h"
 #include "msg.h"
-#include "rec.h"
+#include "stream.h"
 
-#define MAXDEPTH	(REC_PATHMAX / 2)	/* deeper is too long for a path */
+/* Deeper is too long for a path. */
+#define MAXDEPTH	(STREAM_PATHMAX / 2)
 
 struct rawent {
 	uint32_t	child, parent, name;
@@ -219,7 +220,7 @@ void
 names_each(struct scan *s, struct names *nm, uint32_t ino,
     void (*fn)(void *, const char *, size_t), void *arg)
 {
-	char buf[REC_PATHMAX];
+	char buf[STREAM_PATHMAX];
 	unsigned char *top;
 	size_t from, to, i, start = 0;
 	uint32_t dir;
@@ -245,7 +246,7 @@ names_each(struct scan *s, struct names *nm, uint32_t ino,
 		if (bm_isset(nm->rooted, dir)) {
 			warnmsg("%s: inode %u: its path by directory %u is longer "
 			    "than %d bytes; left out", s->fs.dev, ino, dir,
-			    REC_PATHMAX);
+			    STREAM_PATHMAX);
 			continue;
 		}
 		warnmsg("%s: inode %u: its path by directory %u does not reach "

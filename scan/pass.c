@@ -18,7 +18,7 @@
 #include "dscan.h"
 #include "esc.h"
 #include "msg.h"
-#include "rec.h"
+#include "stream.h"
 #include "str.h"
 
 #define TP_BSIZE	1024
@@ -69,7 +69,7 @@ static void
 putlost(void *arg, const char *path, size_t len)
 {
 	struct lostname *l = arg;
-	char esc[ESC_MAX(REC_PATHMAX)];
+	char esc[ESC_MAX(STREAM_PATHMAX)];
 
 	esc_encode(esc, (const unsigned char *)path, len);
 	warnmsg("%s: inode %u, lost with its sector, was %s", l->s->fs.dev,
@@ -288,7 +288,7 @@ scan_overhead(const struct scan *s)
 }
 
 static void
-putmap(FILE *out, enum rectype t, const unsigned char *m, uint32_t n)
+putmap(FILE *out, enum linetype t, const unsigned char *m, uint32_t n)
 {
 	uint64_t a = 0, b;
 
@@ -298,14 +298,14 @@ putmap(FILE *out, enum rectype t, const unsigned char *m, uint32_t n)
 			break;
 		for (b = a; b + 1 < n && bm_isset(m, b + 1); b++)
 			continue;
-		rec_put_range(out, t, (uint32_t)a, (uint32_t)b);
+		stream_put_range(out, t, (uint32_t)a, (uint32_t)b);
 		a = b + 1;
 	}
 }
 
 struct runout {
 	FILE		*out;
-	enum rectype	 type;
+	enum linetype	 type;
 	uint32_t	 ino;
 };
 
@@ -314,7 +314,7 @@ putrun(void *arg, const struct run *r)
 {
 	struct runout *ro = arg;
 
-	rec_put_run(ro->out, ro->type, ro->ino, r);
+	stream_put_run(ro->out, ro->type, ro->ino, r);
 	return 0;
 }
 
@@ -336,7 +336,7 @@ putname(void *arg, const char *path, size_t len)
 {
 	struct nameout *no = arg;
 
-	rec_put_str(no->out, R_NAME, no->ino, (const unsigned char *)path,
+	stream_put_str(no->out, LN_NAME, no->ino, (const unsigned char *)path,
 	    len);
 }
 
@@ -352,11 +352,11 @@ putomit(void *arg, uint32_t dir, uint64_t off)
 	struct omitout *oo = arg;
 
 	if (off < oo->size)
-		rec_put_omit(oo->out, dir, off);
+		stream_put_omit(oo->out, dir, off);
 }
 
 static void
-settime(struct rec_time *t, int64_t sec, int32_t nsec)
+settime(struct line_time *t, int64_t sec, int32_t nsec)
 {
 	t->sec = sec;
 	t->nsec = nsec;
@@ -381,7 +381,7 @@ emitino(struct scan *s, uint32_t ino, int wantdir)
 {
 	const struct ufs *fs = &s->fs;
 	const unsigned char *raw;
-	struct rec_inode ri;
+	struct line_inode ri;
 	struct nameout no;
 	struct omitout oo;
 	struct runout ro;
@@ -455,7 +455,7 @@ emitino(struct scan *s, uint32_t ino, int wantdir)
 	ri.gen = di.gen;
 	ri.rdev = (type == UFS_IFCHR || type == UFS_IFBLK) ? di.rdev : 0;
 	ri.extsize = di.extsize;
-	rec_put_inode(s->out, &ri);
+	stream_put_inode(s->out, &ri);
 	if (s->names != NULL) {
 		no.out = s->out;
 		no.ino = ino;
@@ -474,24 +474,25 @@ emitino(struct scan *s, uint32_t ino, int wantdir)
 	ro.out = s->out;
 	ro.ino = ino;
 	if (ufs_isshortlink(fs, &di)) {
-		rec_put_str(s->out, R_LINK, ino, di.shortlink, (size_t)di.size);
+		stream_put_str(s->out, LN_LINK, ino, di.shortlink,
+		    (size_t)di.size);
 	} else if (di.size > 0) {
-		ro.type = R_DATA;
+		ro.type = LN_DATA;
 		bmap_walk(fs, &di, 0, s->indbuf, putrun, &ro, &s->errors);
 	}
 	if (di.extsize > 0) {
-		ro.type = R_EXT;
+		ro.type = LN_EXT;
 		bmap_walk(fs, &di, 1, s->indbuf, putrun, &ro, &s->errors);
 	}
 	return 1;
 }
 
-/* Write the whole record stream. Returns 0, or -1 on an output error. */
+/* Write the whole stream. Returns 0, or -1 on an output error. */
 int
 scan_emit(struct scan *s)
 {
 	const struct ufs *fs = &s->fs;
-	struct rec_header h;
+	struct line_header h;
 	uint64_t ino, written = 0;
 	int pass;
 
@@ -518,9 +519,9 @@ scan_emit(struct scan *s)
 		snprintf(h.host, sizeof(h.host), "unknown");
 	h.inodes = s->ninodes;
 	h.blocks = s->estimate + scan_overhead(s);
-	rec_put_header(s->out, &h);
-	putmap(s->out, R_USED, s->used, fs->maxino);
-	putmap(s->out, R_DUMPED, s->dump, fs->maxino);
+	stream_put_header(s->out, &h);
+	putmap(s->out, LN_USED, s->used, fs->maxino);
+	putmap(s->out, LN_DUMPED, s->dump, fs->maxino);
 	for (pass = 1; pass >= 0; pass--) {
 		if (pass == 0)
 			scan_note(s, "dumping (Pass IV) [regular files]");
@@ -534,7 +535,7 @@ scan_emit(struct scan *s)
 				return -1;
 		}
 	}
-	rec_put_end(s->out, written, s->errors);
+	stream_put_end(s->out, written, s->errors);
 	if (fflush(s->out) != 0 || ferror(s->out))
 		return -1;
 	return 0;

@@ -14,7 +14,7 @@
 #include "dumpdates.h"
 #include "esc.h"
 #include "msg.h"
-#include "rec.h"
+#include "stream.h"
 
 #define TOP	10		/* entries in each list of the largest etc. */
 #define NTYPES	7
@@ -276,7 +276,7 @@ static void
 firstpath(void *arg, const char *p, size_t n)
 {
 	struct pathout *po = arg;
-	char buf[ESC_MAX(REC_PATHMAX)];
+	char buf[ESC_MAX(STREAM_PATHMAX)];
 
 	if (po->done++)
 		return;

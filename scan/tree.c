@@ -7,7 +7,7 @@
  * root, breadth first, takes the first edge that reaches a directory as
  * its place in the tree, preferring the one its ".." agrees with.
  * Every other entry at fault is reported, by inode and path, and left
- * out of the dump (the 'o' records of dscan(5)); each fault is an
+ * out of the dump (the 'o' lines of dscan(5)); each fault is an
  * error, so the dump ends "complete but not faithful".
  *
  * Memory goes by the entries that name directories (24 bytes and the
@@ -23,9 +23,9 @@
 #include "dscan.h"
 #include "esc.h"
 #include "msg.h"
-#include "rec.h"
+#include "stream.h"
 
-#define MAXDEPTH	(REC_PATHMAX / 2)
+#define MAXDEPTH	(STREAM_PATHMAX / 2)
 
 enum fault { F_RANGE, F_UNUSED, F_ROOT, F_SECOND };
 
@@ -126,7 +126,7 @@ static void
 pathof(const struct tree *t, uint32_t dir, const unsigned char *name,
     size_t namelen, char *out, size_t size)
 {
-	unsigned char buf[REC_PATHMAX + 2];
+	unsigned char buf[STREAM_PATHMAX + 2];
 	size_t p = sizeof(buf);
 	const struct edge *e;
 	const unsigned char *n;
@@ -165,8 +165,8 @@ static void
 fault(struct tree *t, enum fault f, uint32_t dir, uint64_t off,
     uint32_t ino, const unsigned char *name, size_t namelen)
 {
-	static char path[ESC_MAX(REC_PATHMAX + 2) + 1];
-	static char other[ESC_MAX(REC_PATHMAX + 2) + 1];
+	static char path[ESC_MAX(STREAM_PATHMAX + 2) + 1];
+	static char other[ESC_MAX(STREAM_PATHMAX + 2) + 1];
 	char why[sizeof(other) + 128];
 	struct scan *s = t->s;
 

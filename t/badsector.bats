@@ -59,7 +59,7 @@ setup() {
 	fi
 }
 
-# rec AWK: a value from dscan -p's records of the undamaged image.
+# rec AWK: a value from dscan -p's lines of the undamaged image.
 rec() {
 	awk "$1" "$BATS_FILE_TMPDIR/rec"
 }

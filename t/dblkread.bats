@@ -1,4 +1,4 @@
-# dblkread: records in, dump stream out; its checks on the records.
+# dblkread: dscan's stream in, dump stream out; its checks on the stream.
 
 load helper
 
@@ -51,9 +51,9 @@ setup() {
 	[[ "$output" == *"dirent 2 768 4 dir1"* ]]
 }
 
-@test "a record stream cut in the middle gives no TS_END and exit 3" {
+@test "a dscan stream cut in the middle gives no TS_END and exit 3" {
 	run -3 --separate-stderr sh -c "head -n 30 '$BATS_TEST_TMPDIR/rec' | dblkread >'$BATS_TEST_TMPDIR/d'"
-	[ "$stderr" = "dblkread: stdin: line 31: the record stream ends before its end record (cut short?); the dump stream is incomplete (no TS_END)" ]
+	[ "$stderr" = "dblkread: stdin: line 31: the dscan stream ends before its end line (cut short?); the dump stream is incomplete (no TS_END)" ]
 	run -1 dumpinfo "$BATS_TEST_TMPDIR/d"
 	[[ "$output" == *"no TS_END"* ]]
 }
@@ -84,24 +84,24 @@ setup() {
 	[ "${stderr_lines[0]}" = "dblkread: $img: directory inode 2: entry at offset 12: record length 3, not a multiple of 4 from 8; the rest of its block is left as it is" ]
 }
 
-@test "a device that is not the file system of the records is refused" {
+@test "a device that is not the file system of the stream is refused" {
 	need_fixture dissect-ufs2-le.img.gz
 	local other
 	other=$(fixture dissect-ufs2-le.img.gz)
 	run -1 --separate-stderr sh -c "dblkread -d '$other' <'$BATS_TEST_TMPDIR/rec' >/dev/null"
-	[ "$stderr" = "dblkread: $other: not the file system the records describe (superblock at byte 65536 has another magic or fs_id than 66afa0cb:58f171a9)" ]
+	[ "$stderr" = "dblkread: $other: not the file system the stream describes (superblock at byte 65536 has another magic or fs_id than 66afa0cb:58f171a9)" ]
 }
 
-@test "malformed records are refused with their line number" {
+@test "malformed lines are refused with their line number" {
 	run -3 --separate-stderr sh -c "echo garbage | dblkread"
-	[ "$stderr" = "dblkread: stdin: line 1: not a dscan record stream (no \"dscan\" header line); the dump stream is incomplete (no TS_END)" ]
+	[ "$stderr" = "dblkread: stdin: line 1: not a dscan stream (no \"dscan\" header line); the dump stream is incomplete (no TS_END)" ]
 	n=$(grep -n '^i [0-9]* f ' "$BATS_TEST_TMPDIR/rec" | head -1 | cut -d: -f1)
 	sed -i "${n}s/^i \([0-9]*\) f /i \1 q /" "$BATS_TEST_TMPDIR/rec"
 	run -3 --separate-stderr sh -c "dblkread <'$BATS_TEST_TMPDIR/rec' >/dev/null"
 	[[ "$stderr" == "dblkread: stdin: line $n: inode "*": unknown type \"q\"; the dump stream is incomplete (no TS_END)" ]]
 }
 
-@test "records out of order are refused" {
+@test "lines out of order are refused" {
 	# Move inode 4 with its runs behind inode 5.
 	awk '$1 == "i" { cur = $2 } cur == 4 { four = four $0 "\n"; next }
 	    cur == 6 && !done { printf "%s", four; done = 1 } { print }' \
@@ -169,13 +169,13 @@ ea_expected() {
 @test "an empty stdin writes nothing and exits 1, silently from a pipe" {
 	run -1 --separate-stderr dblkread </dev/null
 	[ "$output" = "" ]
-	[ "$stderr" = "dblkread: stdin: empty: no record stream; nothing written" ]
+	[ "$stderr" = "dblkread: stdin: empty: no dscan stream; nothing written" ]
 	run -1 --separate-stderr sh -c ": | dblkread >'$BATS_TEST_TMPDIR/out'"
 	[ "$stderr" = "" ]
 	[ ! -s "$BATS_TEST_TMPDIR/out" ]
 }
 
-# hole4 SIZE: the records with inode 4 made SIZE bytes of hole, in
+# hole4 SIZE: the lines of inode 4 made SIZE bytes of hole, in
 # $BATS_TEST_TMPDIR/big; its line number in $LINE.
 hole4() {
 	awk -v s="$1" '$1 == "i" && $2 == 4 { $8 = s; print; print "d 4 0 - " s

@@ -1,4 +1,4 @@
-# dscan: finding the superblock, checking the geometry, and the record
+# dscan: finding the superblock, checking the geometry, and the
 # stream it writes.
 
 load helper
@@ -69,7 +69,7 @@ x 12 0 488 65512
 x 13 0 504 64016" ]
 }
 
-@test "inode records carry times with nanoseconds, owners and sizes" {
+@test "inode lines carry times with nanoseconds, owners and sizes" {
 	need_fixture freebsd-ufs2-le.img.gz
 	local img
 	img=$(fixture freebsd-ufs2-le.img.gz)
@@ -80,7 +80,7 @@ i 5 f 0644 1 0 0 1048576 2112 1722785995.385624000 1722785995.570850000 17227859
 i 12 f 0644 1 0 0 0 128 1722785995.588459000 1722785995.588459000 1722785999.327487000 1722785995.588458000 0x0 164597764 0 65512" ]
 }
 
-@test "the big-endian fixture gives the same records as the little-endian one" {
+@test "the big-endian fixture gives the same lines as the little-endian one" {
 	need_fixture freebsd-ufs2-le.img.gz freebsd-ufs2-be.img.gz
 	local le be
 	le=$(fixture freebsd-ufs2-le.img.gz)

@@ -6,7 +6,7 @@
 
 load helper
 
-HARNESSES="superblock inode dir records stream dumpdates"
+HARNESSES="superblock inode dir lines stream dumpdates"
 
 setup_file() {
 	make -C "$TOP" fuzzcheck >"$BATS_FILE_TMPDIR/make.out" 2>&1 || {
@@ -63,8 +63,8 @@ corpus() {
 	corpus dir
 }
 
-@test "the record stream reader passes over its seeds and round-trips them" {
-	corpus records
+@test "the dscan stream reader passes over its seeds and round-trips them" {
+	corpus lines
 }
 
 @test "dtapewr's stream reader passes over its seeds" {

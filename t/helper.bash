@@ -315,7 +315,7 @@ line"
 	(cd "$d/many" && seq -f 'entry%05g' 1 5000 | xargs touch)
 }
 
-# without INODE: dscan records on stdin without that inode, still a valid
+# without INODE: dscan's lines on stdin without that inode, still a valid
 # stream (the dumped map and the end count follow).  The FreeBSD
 # fixture's inode 10 is 512 GiB of hole, a 1 GiB dump of its own.
 without() {

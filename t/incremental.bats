@@ -316,7 +316,7 @@ write keep/other '"$BATS_TEST_TMPDIR"'/newcontent'
 @test "a stage killed in the middle leaves dumpdates as it was" {
 	local stage pid
 	# Big enough that every stage is still at work when the FIFO stalls:
-	# dscan's records alone fill several pipes.
+	# dscan's lines alone fill several pipes.
 	mkdir "$SRC/many"
 	(cd "$SRC/many" && seq 1 20000 | xargs touch)
 	mkimage "$SRC" "$IMG" 2 8192 1024

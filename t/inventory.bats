@@ -43,7 +43,7 @@ age() {
 	    ufsedit -t 1500000000 "$1"
 }
 
-# kept STREAM: the inode numbers of the i records of a stream file.
+# kept STREAM: the inode numbers of the i lines of a stream file.
 kept() {
 	awk '$1 == "i" { print $2 }' "$1" | sort
 }
@@ -143,7 +143,7 @@ groups() {
 }
 
 # check_filter CRITERION AWK-CONDITION: -w CRITERION keeps exactly the
-# inodes of the full stream's i records ($2 inode, $3 type, $6 uid, $7
+# inodes of the full stream's i lines ($2 inode, $3 type, $6 uid, $7
 # gid, $8 size, $11 mtime, $12 ctime) for which the condition holds, and
 # the directories on the way to them; the result restores.
 check_filter() {
@@ -176,7 +176,7 @@ check_filter() {
 		}
 		exit bad
 	    }' "$full"
-	# the header and the end line agree with the records
+	# the header and the end line agree with the i lines
 	[ "$(sed -n '1s/.* inodes=\([0-9]*\) .*/\1/p' "$s")" = "$(grep -c '^i ' "$s")" ]
 	dblkread <"$s" | dtapewr -f "$BATS_TEST_TMPDIR/d"
 	rm -rf "$out"
