@@ -183,11 +183,10 @@ t/fuzz/bin/lines: t/fuzz/fuzz_lines.c $(FUZZDEP)
 	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ t/fuzz/fuzz_lines.c \
 	    $(FUZZSRC)
 
-t/fuzz/bin/stream: t/fuzz/fuzz_stream.c tapewr/input.c tapewr/dtapewr.h \
-    $(FUZZDEP)
+t/fuzz/bin/stream: t/fuzz/fuzz_stream.c $(FUZZDEP)
 	mkdir -p t/fuzz/bin
-	$(FUZZCC) $(CPPFLAGS) -Itapewr $(FUZZFLAGS) -o $@ \
-	    t/fuzz/fuzz_stream.c tapewr/input.c $(FUZZSRC)
+	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ t/fuzz/fuzz_stream.c \
+	    $(FUZZSRC)
 
 t/fuzz/bin/dumpdates: t/fuzz/fuzz_dumpdates.c $(FUZZDEP)
 	mkdir -p t/fuzz/bin
@@ -214,11 +213,10 @@ t/fuzz/bin/lines-check: t/fuzz/fuzz_lines.c $(FUZZCHECKDEP)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ t/fuzz/fuzz_lines.c \
 	    t/fuzz/driver.c lib/libdump.a $(LDLIBS)
 
-t/fuzz/bin/stream-check: t/fuzz/fuzz_stream.c tapewr/input.o $(FUZZCHECKDEP)
+t/fuzz/bin/stream-check: t/fuzz/fuzz_stream.c $(FUZZCHECKDEP)
 	mkdir -p t/fuzz/bin
-	$(CC) $(CPPFLAGS) -Itapewr $(CFLAGS) $(LDFLAGS) -o $@ \
-	    t/fuzz/fuzz_stream.c t/fuzz/driver.c tapewr/input.o lib/libdump.a \
-	    $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ t/fuzz/fuzz_stream.c \
+	    t/fuzz/driver.c lib/libdump.a $(LDLIBS)
 
 t/fuzz/bin/dumpdates-check: t/fuzz/fuzz_dumpdates.c $(FUZZCHECKDEP)
 	mkdir -p t/fuzz/bin

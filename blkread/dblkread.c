@@ -20,11 +20,12 @@
 #include "ask.h"
 #include "bitmap.h"
 #include "bytes.h"
+#include "dir.h"
 #include "msg.h"
 #include "num.h"
-#include "stream.h"
 #include "spcl.h"
 #include "str.h"
+#include "stream.h"
 #include "ufs.h"
 #include "xio.h"
 
@@ -36,7 +37,6 @@
 
 #define OBSIZE		(4u << 20)	/* output buffer */
 #define CHUNK		((1 + TP_NINDIR) * TP_BSIZE)
-#define DIRBLKSIZ	512
 
 struct out {
 	int		 devfd;

@@ -5,10 +5,10 @@
 #include <string.h>
 
 #include "esc.h"
+#include "spcl.h"
 #include "stream.h"
 #include "ufs.h"
 
-#define TP_BSIZE	1024
 #define MAXFIELDS	24
 
 enum { S_NONE, S_HEADER, S_USED, S_DUMPED, S_INODES, S_END };

@@ -18,11 +18,9 @@
 #include "dscan.h"
 #include "esc.h"
 #include "msg.h"
-#include "stream.h"
+#include "spcl.h"
 #include "str.h"
-
-#define TP_BSIZE	1024
-#define TP_NINDIR	512
+#include "stream.h"
 
 struct lostino {
 	struct scan	*s;

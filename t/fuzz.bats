@@ -67,7 +67,7 @@ corpus() {
 	corpus lines
 }
 
-@test "dtapewr's stream reader passes over its seeds" {
+@test "the dump stream's checking reader passes over its seeds" {
 	corpus stream
 }
 

@@ -92,7 +92,7 @@ showtime(time_t t, char *buf, size_t size)
 static void
 place(struct tw *t, unsigned char *r, int64_t pos)
 {
-	int be = t->in.be;
+	int be = t->in.chk.be;
 
 	put32(r + SP_VOLUME, (uint32_t)t->volume, be);
 	put32(r + SP_OLD_TAPEA, (uint32_t)pos, be);
@@ -112,13 +112,13 @@ static void
 voltape(struct tw *t, unsigned char *r)
 {
 	const struct recmeta *m = &t->cmeta[t->carryat];
-	int be = t->in.be;
+	int be = t->in.chk.be;
 
-	memcpy(r, t->in.tape, TP_BSIZE);
+	memcpy(r, t->in.chk.tape, TP_BSIZE);
 	put32(r + SP_COUNT, (uint32_t)m->due, be);
 	put32(r + SP_INUMBER, m->ino, be);
 	memset(r + SP_ADDR, 0, TP_NINDIR);
-	put32(r + 888, get32(r + 888, be) | DR_NEWHEADER, be);
+	put32(r + SP_FLAGS, get32(r + SP_FLAGS, be) | DR_NEWHEADER, be);
 	place(t, r, t->pos);
 }
 
@@ -255,7 +255,7 @@ static void
 progress(struct tw *t)
 {
 	double secs = now() - t->start, rate;
-	int64_t est = t->in.estimate, left;
+	int64_t est = t->in.chk.estimate, left;
 	char date[64];
 
 	wantinfo = 0;
@@ -724,7 +724,7 @@ firstrecord(struct tw *t)
 		return;
 	if (stopsig)
 		exit(TW_ABORT);
-	if (t->in.records == 0 && t->in.len == 0) {
+	if (t->in.chk.records == 0 && t->in.len == 0) {
 		if (fstat(STDIN_FILENO, &sb) != 0 || !S_ISFIFO(sb.st_mode))
 			warnmsg("stdin: empty: no dump stream; nothing written");
 		exit(TW_STARTUP);
@@ -878,7 +878,7 @@ main(int argc, char *argv[])
 		    (size_t)t.ntrec * TP_BSIZE);
 	setup(&t);
 	if (est > 0)
-		t.in.estimate = est;
+		t.in.chk.estimate = est;
 	t.start = t.lastnote = now();
 	rc = copystream(&t);
 	if (stopsig) {

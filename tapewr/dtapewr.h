@@ -68,42 +68,19 @@ struct ring {
 	int		 navail, nused;
 };
 
-/* What a volume's TS_TAPE would say if the volume began at a record. */
-struct recmeta {
-	int64_t		due;	/* data records owed to the header before */
-	uint32_t	ino;	/* that header's c_inumber */
-	int8_t		head;	/* the record is a header */
-	int8_t		pad;	/* a TS_END added to fill the last block */
-	int16_t		kind;	/* of that header: KIND_ below */
-};
-
-#define KIND_MAP	0	/* TS_TAPE, the maps, TS_END */
-#define KIND_DIR	1	/* a directory's TS_INODE or TS_ADDR */
-#define KIND_FILE	2	/* any other inode's */
-
 /* What follows a volume vol_close() closes. */
 #define VOL_LAST	0	/* nothing: the dump is over, or failed */
 #define VOL_NEW		1	/* the next volume */
 #define VOL_AGAIN	2	/* the same volume, written anew */
 
 
+/* The dump stream on stdin, checked by the tape format's reader. */
 struct input {
 	int		 fd;
 	unsigned char	*buf;
 	size_t		 len, off;
 	int		 eof;
-	int		 started;	/* TS_TAPE seen */
-	int		 ended;		/* TS_END seen */
-	int		 be;
-	int64_t		 records;	/* records taken */
-	int64_t		 due;		/* data records owed to the last header */
-	uint32_t	 ino;		/* that header's c_inumber */
-	int		 kind;		/* and its kind */
-	uint32_t	 olddate;
-	uint64_t	 date;
-	int64_t		 estimate;	/* records, from TS_TAPE; 0 unknown */
-	unsigned char	 tape[TP_BSIZE];	/* TS_TAPE of volume 1 */
-	unsigned char	 end[TP_BSIZE];		/* the last TS_END */
+	struct spcl_checker chk;	/* what the stream said so far */
 	char		 err[160];
 };
 
@@ -168,8 +145,6 @@ extern volatile sig_atomic_t stopsig;
 
 int	input_init(struct input *in, int fd);
 int	input_next(struct input *in, unsigned char *dst, struct recmeta *m);
-int	input_kind(const struct input *in, const unsigned char *r,
-	    const struct recmeta *m);
 void	input_pad(const struct input *in, unsigned char *dst,
 	    struct recmeta *m);
 
