@@ -527,17 +527,12 @@ setrange(unsigned char *m, uint32_t a, uint32_t b)
 static void
 checkdevice(struct out *o, const struct line_header *h)
 {
-	unsigned char sb[SBLOCKSIZE];
-	uint32_t magic;
+	int same = ufs_samefs(o->devfd, h->sblock, h->ufs2, h->be, h->fsid);
 
-	if (preadfull(o->devfd, sb, sizeof(sb), h->sblock) != (ssize_t)sizeof(sb))
+	if (same < 0)
 		die(BR_STARTUP, "%s: cannot read the superblock at byte %"
 		    PRId64 ":", o->devname, h->sblock);
-	magic = get32(sb + 1372, h->be);
-	if ((h->ufs2 ? magic != FS_UFS2_MAGIC && magic != FS_UFS2EA_MAGIC :
-	    magic != FS_UFS1_MAGIC) ||
-	    get32(sb + 144, h->be) != h->fsid[0] ||
-	    get32(sb + 148, h->be) != h->fsid[1])
+	if (!same)
 		die(BR_STARTUP, "%s: not the file system the stream describes "
 		    "(superblock at byte %" PRId64 " has another magic or "
 		    "fs_id than %08x:%08x)", o->devname, h->sblock,

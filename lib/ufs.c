@@ -345,6 +345,35 @@ ufs_openfd(struct ufs *fs, int fd, const char *dev)
 	return 0;
 }
 
+/*
+ * Is the superblock at byte sblock of fd that of the file system with
+ * fs_id id, UFS2 or UFS1 as ufs2 says, in byte order be?  What a reader
+ * of a description (dscan's stream) checks before it reads blocks the
+ * description names.  Returns 1 if it is, 0 if not, -1 with errno set if
+ * the superblock cannot be read (EIO for a short read).
+ */
+int
+ufs_samefs(int fd, off_t sblock, int ufs2, int be, const uint32_t id[2])
+{
+	unsigned char sb[SBLOCKSIZE];
+	ssize_t got;
+	uint32_t magic;
+
+	got = preadfull(fd, sb, sizeof(sb), sblock);
+	if (got < 0)
+		return -1;
+	if ((size_t)got != sizeof(sb)) {
+		errno = EIO;
+		return -1;
+	}
+	magic = get32(sb + SB_MAGIC, be);
+	if (ufs2 ? magic != FS_UFS2_MAGIC && magic != FS_UFS2EA_MAGIC :
+	    magic != FS_UFS1_MAGIC)
+		return 0;
+	return get32(sb + SB_ID, be) == id[0] &&
+	    get32(sb + SB_ID + 4, be) == id[1];
+}
+
 void
 ufs_close(struct ufs *fs)
 {

@@ -100,6 +100,8 @@ struct cginfo {
 int	ufs_open(struct ufs *fs, const char *dev);
 int	ufs_openfd(struct ufs *fs, int fd, const char *dev);
 void	ufs_close(struct ufs *fs);
+int	ufs_samefs(int fd, off_t sblock, int ufs2, int be,
+	    const uint32_t id[2]);
 int	ufs_pread(const struct ufs *fs, void *buf, size_t len, off_t off);
 unsigned long ufs_salvage(const struct ufs *fs, void *buf, size_t len,
 	    off_t off, badsector_fn bad, void *arg);
