@@ -28,7 +28,7 @@ TAPEOBJ = tapewr/dtapewr.o tapewr/input.o tapewr/ring.o tapewr/rmt.o \
 DDATEOBJ = ddate/ddate.o
 PROGS = bin/dscan bin/dblkread bin/dtapewr bin/ddate
 MAN1 = scan/dscan.1 blkread/dblkread.1 tapewr/dtapewr.1
-MAN5 = scan/dscan.5
+MAN5 = scan/dscan.5 lib/dumptape.5
 MAN8 = ddate/ddate.8 bin/dump.8
 
 all: $(PROGS)

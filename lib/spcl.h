@@ -5,7 +5,7 @@
  * Two layouts: FreeBSD's for UFS2 (c_magic FS_UFS2_MAGIC, 64-bit times
  * and dates) and the 4.4BSD one (NFS_MAGIC, the UFS1 dinode) with both
  * the old 32-bit and the new 64-bit date, tapea and firstrec fields, as
- * NetBSD and OpenBSD write it.
+ * NetBSD and OpenBSD write it.  dumptape(5) is its man page.
  */
 #ifndef SPCL_H
 #define SPCL_H

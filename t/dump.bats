@@ -86,7 +86,8 @@ setup() {
 @test "make install puts the programs, the script and the pages under DESTDIR and PREFIX" {
 	run -0 make -C "$TOP" install DESTDIR="$BATS_TEST_TMPDIR/stage" PREFIX=/opt/dump
 	for f in sbin/dscan sbin/dblkread sbin/dtapewr sbin/ddate sbin/dump \
-	    share/man/man1/dscan.1 share/man/man5/dscan.5 share/man/man8/dump.8; do
+	    share/man/man1/dscan.1 share/man/man5/dscan.5 share/man/man5/dumptape.5 \
+	    share/man/man8/dump.8; do
 		[ -e "$BATS_TEST_TMPDIR/stage/opt/dump/$f" ]
 	done
 	[ -x "$BATS_TEST_TMPDIR/stage/opt/dump/sbin/dump" ]
