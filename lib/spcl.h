@@ -39,7 +39,7 @@
  * names the fields; the 4.4BSD one is a UFS1 dinode (di_ names below)
  * at the same offsets, with the 64-bit times of OpenBSD and NetBSD over
  * its unused di_db[4..7].  A field the FreeBSD layout leaves spare says
- * so.  Nothing outside this file names a header field by number.
+ * so.  No other file of the programs names a header field by number.
  */
 #define SP_TYPE		0	/* c_type: TS_ below */
 #define SP_OLD_DATE	4	/* c_old_date (c_date in 4.4BSD) */
