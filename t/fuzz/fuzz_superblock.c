@@ -1,6 +1,7 @@
 /*
- * Fuzz the superblock search and checks (ufs_openfd) and the cylinder
- * group reader: the input is a whole image.  Every field that the
+ * Fuzz the superblock search and checks (ufs_openfd), the same-file-
+ * system check (ufs_samefs) and the cylinder group reader: the input is
+ * a whole image.  Every field that the
  * checks accept is then used the way dscan uses it: every group's
  * header is read, and the inodes of the first group are decoded.
  */
@@ -109,6 +110,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ufs_openfd(&fs, fd, "fuzz") != 0)
 		return 0;
 	checkfs(&fs, size);
+	/* What dblkread checks: the superblock found is the one described. */
+	if ((uint64_t)fs.sblockloc + SBLOCKSIZE <= size &&
+	    ufs_samefs(fd, fs.sblockloc, fs.ufs2, fs.be, fs.id) != 1)
+		BUG("ufs_samefs: the superblock at %lld is not its own file "
+		    "system", (long long)fs.sblockloc);
 	if ((cg = malloc((size_t)fs.cgsize)) == NULL)
 		FATAL("malloc");
 	first = fs.ipg;
