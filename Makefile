@@ -22,7 +22,7 @@ LIBOBJ = lib/ask.o lib/bmap.o lib/dir.o lib/ddupdate.o lib/dumpdates.o lib/esc.o
 	lib/stream.o lib/ufs.o lib/xio.o
 SCANOBJ = scan/dscan.o scan/filter.o scan/mapdirs.o scan/names.o scan/pass.o \
 	scan/summary.o scan/tree.o
-BLKOBJ = blkread/dblkread.o
+BLKOBJ = blkread/dblkread.o blkread/obuf.o blkread/readahead.o
 TAPEOBJ = tapewr/dtapewr.o tapewr/input.o tapewr/ring.o tapewr/rmt.o \
 	tapewr/volume.o
 DDATEOBJ = ddate/ddate.o
@@ -39,6 +39,7 @@ all: $(PROGS)
 
 $(LIBOBJ) $(SCANOBJ) $(BLKOBJ) $(TAPEOBJ) $(DDATEOBJ): $(LIBHDR)
 $(SCANOBJ): scan/dscan.h
+$(BLKOBJ): blkread/obuf.h blkread/readahead.h
 $(TAPEOBJ): tapewr/dtapewr.h tapewr/rmt.h
 
 lib/libdump.a: $(LIBOBJ)
@@ -61,7 +62,7 @@ bin/ddate: $(DDATEOBJ) lib/libdump.a
 TOOLS = t/tools/bin/fsdesc t/tools/bin/dumpinfo t/tools/bin/ufsedit \
 	t/tools/bin/eomshim.so t/tools/bin/sectorshim.so t/tools/bin/tapeshim.so \
 	t/tools/bin/badfs t/tools/bin/benchtree t/tools/bin/holdlock \
-	t/tools/bin/sigdefault
+	t/tools/bin/sigdefault t/tools/bin/pipefill
 UEDIT = t/tools/ufsedit/alloc.c t/tools/ufsedit/check.c \
 	t/tools/ufsedit/cmd.c t/tools/ufsedit/dev.c t/tools/ufsedit/dir.c \
 	t/tools/ufsedit/inode.c t/tools/ufsedit/main.c
@@ -115,6 +116,10 @@ t/tools/bin/holdlock: t/tools/holdlock.c
 t/tools/bin/sigdefault: t/tools/sigdefault.c
 	mkdir -p t/tools/bin
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ t/tools/sigdefault.c
+
+t/tools/bin/pipefill: t/tools/pipefill.c lib/libdump.a
+	mkdir -p t/tools/bin
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ t/tools/pipefill.c lib/libdump.a
 
 t/tools/bin/dumpinfo: t/tools/dumpinfo.c lib/libdump.a
 	mkdir -p t/tools/bin

@@ -23,6 +23,8 @@
 #include "dir.h"
 #include "msg.h"
 #include "num.h"
+#include "obuf.h"
+#include "readahead.h"
 #include "spcl.h"
 #include "str.h"
 #include "stream.h"
@@ -68,12 +70,15 @@ struct out {
 	size_t		 nomit, capomit;
 	unsigned long	 eaomitted;	/* files whose extattrs -F nfs left out */
 	struct sectorio	 sio;		/* salvage reads */
+	struct readahead ra;		/* data reads */
+	struct obuf	 obuf;		/* holds ob */
+	int		 readercopies;	/* -S */
 };
 
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: dblkread [-RrU] [-d special] [-E le|be] "
+	fprintf(stderr, "usage: dblkread [-RrSU] [-d special] [-E le|be] "
 	    "[-F ufs2|nfs] [-I errors]\n");
 	exit(BR_STARTUP);
 }
@@ -83,8 +88,9 @@ flushout(struct out *o)
 {
 	if (o->oused == 0)
 		return;
-	if (writefull(STDOUT_FILENO, o->ob, o->oused) != 0)
+	if (obuf_send(&o->obuf, o->oused) != 0)
 		die(BR_BADINPUT, "write:");
+	o->ob = obuf_cur(&o->obuf);
 	o->oused = 0;
 }
 
@@ -363,8 +369,7 @@ readdata(struct out *o, unsigned char *p, size_t len, int64_t frag,
 		return;
 	}
 	errno = 0;
-	if (preadunits(o->devfd, p, len, (off_t)frag * o->fsize,
-	    (size_t)o->fsize) != (ssize_t)len)
+	if (ra_read(&o->ra, p, len, (off_t)frag * o->fsize) != (ssize_t)len)
 		salvage(o, p, len, frag, fileoff, ino, dir);
 }
 
@@ -565,9 +570,12 @@ begin(struct out *o, const struct line_header *h, const char *dev,
 	o->oldfmt = h->oldinofmt;
 	o->used = bm_new(h->maxino);
 	o->dumped = bm_new(h->maxino);
-	o->ob = malloc(OBSIZE);
-	if (o->used == NULL || o->dumped == NULL || o->ob == NULL)
+	if (o->used == NULL || o->dumped == NULL ||
+	    obuf_open(&o->obuf, STDOUT_FILENO, OBSIZE, o->readercopies) != 0 ||
+	    ra_open(&o->ra, o->devfd, (size_t)h->fsize,
+	    (off_t)h->fssize * h->fsize) != 0)
 		die(BR_STARTUP, "out of memory for %u inodes", h->maxino);
+	o->ob = obuf_cur(&o->obuf);
 	memset(sp, 0, sizeof(*sp));
 	/* -r: the same files make the same bytes, whenever dumped. */
 	sp->date = o->rsync ? 0 : h->date;
@@ -643,7 +651,7 @@ main(int argc, char *argv[])
 	if (!ask_onint())
 		signal(SIGINT, SIG_DFL);
 	o.maxerrors = 32;
-	while ((ch = getopt(argc, argv, "d:E:F:I:RrU")) != -1) {
+	while ((ch = getopt(argc, argv, "d:E:F:I:RrSU")) != -1) {
 		switch (ch) {
 		case 'd':
 			dev = optarg;
@@ -673,6 +681,9 @@ main(int argc, char *argv[])
 		case 'r':
 			if (o.rsync == 0)
 				o.rsync = 1;
+			break;
+		case 'S':
+			o.readercopies = 1;
 			break;
 		case 'U':
 			o.usec = 1;

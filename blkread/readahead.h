@@ -1,0 +1,27 @@
+/*
+ * dblkread's read-ahead window: small runs that lie close together on
+ * the device are served from one large read instead of one read each.
+ */
+#ifndef READAHEAD_H
+#define READAHEAD_H
+
+#include <sys/types.h>
+
+#include <stddef.h>
+
+struct readahead {
+	int		 fd;
+	size_t		 unit;		/* reads are whole units (fragments) */
+	off_t		 devend;	/* the file system's end: no read past it */
+	unsigned char	*win;
+	size_t		 want;		/* bytes of the next window */
+	off_t		 at;		/* device byte of win[0] */
+	size_t		 len;		/* bytes of win read */
+	size_t		 used;		/* bytes of it handed out */
+	off_t		 nofill;	/* no window starts below: a read failed */
+};
+
+int	ra_open(struct readahead *ra, int fd, size_t unit, off_t devend);
+ssize_t	ra_read(struct readahead *ra, void *buf, size_t n, off_t off);
+
+#endif
