@@ -54,6 +54,23 @@ struct scan {
 	FILE		*out;
 };
 
+/* Read-ahead of the directory blocks a reader will need (dirahead.c). */
+struct dirahead {
+	const struct scan	*s;
+	const unsigned char	*map;	/* the reader's directories are here */
+	uint64_t		 next;	/* first inode not yet announced */
+	uint64_t		 refill;	/* announce more from this inode */
+	unsigned char		*ibuf;	/* a window of inodes of our own */
+	uint32_t		 ifirst, icount;
+	struct span		*v;	/* the batch's ranges */
+	size_t			 n;
+};
+
+void	dirahead_start(struct dirahead *da, const struct scan *s,
+	    const unsigned char *map);
+void	dirahead_at(struct dirahead *da, uint64_t ino);
+void	dirahead_end(struct dirahead *da);
+
 int	scan_maps(struct scan *s);
 int	scan_mapdirs(struct scan *s);
 int	scan_emit(struct scan *s);

@@ -97,6 +97,7 @@ names_build(struct scan *s)
 	const unsigned char *raw;
 	struct names *nm = calloc(1, sizeof(*nm));
 	struct collect c;
+	struct dirahead da;
 	struct dinode di;
 	uint64_t ino = 0;
 	uint32_t *first;
@@ -108,15 +109,18 @@ names_build(struct scan *s)
 	nm->dirs = s->dirs;
 	memset(&c, 0, sizeof(c));
 	c.nm = nm;
+	dirahead_start(&da, s, s->dirs);
 	while ((ino = bm_next(s->dirs, ino + 1, fs->maxino)) < fs->maxino) {
 		if (scan_getraw(s, (uint32_t)ino, &raw) <= 0)
 			continue;
+		dirahead_at(&da, ino);
 		ufs_decode(fs, raw, (uint32_t)ino, &di);
 		if ((di.mode & UFS_IFMT) != UFS_IFDIR)
 			continue;
 		c.dir = (uint32_t)ino;
 		dir_walk(fs, &di, s->indbuf, addent, &c, &s->errors);
 	}
+	dirahead_end(&da);
 	/* A counting sort by child. */
 	first = calloc((size_t)fs->maxino + 1, sizeof(*first));
 	nm->e = malloc((c.nraw ? c.nraw : 1) * sizeof(*nm->e));

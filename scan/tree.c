@@ -267,19 +267,23 @@ readdirs(struct tree *t, struct reading *r)
 	struct scan *s = t->s;
 	const unsigned char *raw;
 	struct dinode di;
+	struct dirahead da;
 	uint64_t ino = 0;
 
+	dirahead_start(&da, s, s->dump);
 	while ((ino = bm_next(s->dump, ino + 1, s->fs.maxino)) <
 	    s->fs.maxino) {
 		if (!bm_isset(s->dirs, ino) ||
 		    scan_getraw(s, (uint32_t)ino, &raw) <= 0)
 			continue;
+		dirahead_at(&da, ino);
 		ufs_decode(&s->fs, raw, (uint32_t)ino, &di);
 		if ((di.mode & UFS_IFMT) != UFS_IFDIR)
 			continue;
 		t->dir = (uint32_t)ino;
 		dir_walk(&s->fs, &di, s->indbuf, readent, r, &s->errors);
 	}
+	dirahead_end(&da);
 }
 
 /* The edges leaving dir: [*from, *to), edges being in parent order. */
