@@ -1,0 +1,97 @@
+# The speed work of issue 16 changes how bytes move, never which: pages
+# handed to the pipe (dblkread -S), the read-ahead window of dblkread
+# and the directory read-ahead of dscan.
+
+load helper
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+	# Many small files in a few directories, and files larger than
+	# dblkread's output buffers (4 MiB) so that they rotate.
+	mkdir -p "$T/tree/big"
+	local d i
+	for d in $(seq 1 12); do
+		mkdir "$T/tree/d$d"
+		for i in $(seq 1 40); do
+			head -c $(((d * 40 + i) * 97 % 8192 + 1)) /dev/urandom \
+			    >"$T/tree/d$d/f$i"
+		done
+	done
+	bigfile "$T/tree/big/a" 9000000
+	bigfile "$T/tree/big/b" 7000001
+	mkimage "$T/tree" "$T/img" 2 32768 4096
+	dscan -q -t 1700000000 "$T/img" >"$T/rec"
+}
+
+# need_strace: strace is Linux's; elsewhere the test says so and skips.
+need_strace() {
+	if ! command -v strace >/dev/null; then
+		[ -z "${CI:-}" ] || { echo "strace is missing in CI" >&2; return 1; }
+		skip "needs strace (Linux; Debian: apt-get install strace)"
+	fi
+	# (LeakSanitizer cannot work under ptrace: off in a sanitizer build.)
+	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+}
+
+@test "dblkread -S writes the same bytes as without it, into a file, a pipe and a reader that takes 512 bytes at a time" {
+	run -0 sh -c "dblkread <'$T/rec' >'$T/plain'"
+	[ "$(stat -c %s "$T/plain")" -gt $((4 * 4194304)) ]
+	run -0 sh -c "dblkread -S <'$T/rec' >'$T/file'"
+	cmp "$T/plain" "$T/file"
+	run -0 sh -c "dblkread -S <'$T/rec' | cat >'$T/cat'"
+	cmp "$T/plain" "$T/cat"
+	run -0 sh -c "dblkread -S <'$T/rec' | dd bs=512 status=none of='$T/slow'"
+	cmp "$T/plain" "$T/slow"
+	# And through dump (which gives dblkread -S) into a pipe: restore
+	# gives the tree back.
+	run -0 sh -c "dump -0 -f - '$T/img' 2>/dev/null | cat >'$T/d'"
+	restore_into "$T/d" "$T/out"
+	same_tree "$T/tree" "$T/out" -p s
+}
+
+@test "without -S, and into a file, dblkread only write(2)s; with -S into a pipe it hands pages over with vmsplice (Linux)" {
+	need_strace
+	run -0 sh -c "strace -qq -e trace=vmsplice,write -o '$T/plain.tr' dblkread <'$T/rec' | cat >/dev/null"
+	run ! grep -q vmsplice "$T/plain.tr"
+	grep -q '^write(1, ' "$T/plain.tr"
+	run -0 strace -qq -e trace=vmsplice,write -o "$T/file.tr" \
+	    sh -c "exec dblkread -S <'$T/rec' >'$T/file'"
+	run ! grep -q vmsplice "$T/file.tr"
+	grep -q '^write(1, ' "$T/file.tr"
+	run -0 sh -c "strace -qq -e trace=vmsplice,write -o '$T/splice.tr' dblkread -S <'$T/rec' | cat >/dev/null"
+	grep -q '^vmsplice(1, ' "$T/splice.tr"
+	run ! grep -q '^write(1, ' "$T/splice.tr"
+	# dump gives dblkread -S: its stream to dtapewr goes by vmsplice.
+	run -0 strace -f -qq -e trace=vmsplice -o "$T/dump.tr" \
+	    dump -0 -f "$T/d" "$T/img"
+	grep -q 'vmsplice(1, ' "$T/dump.tr"
+}
+
+@test "dblkread reads nearby small runs in a few large reads, whole fragments each, and the dump restores" {
+	need_strace
+	local runs reads
+	runs=$(awk '$1 == "d" && $4 != 0' "$T/rec" | wc -l)
+	[ "$runs" -gt 400 ]
+	run -0 sh -c "strace -qq -e trace=openat,pread64 -o '$T/r.tr' dblkread <'$T/rec' >'$T/d'"
+	# the reads of the device, through the descriptor it was opened on
+	awk -v open="openat(AT_FDCWD, \"$T/img\", O_RDONLY) = " '
+	index($0, open) == 1 { fd = substr($0, length(open) + 1); next }
+	fd != "" && index($0, "pread64(" fd ", ") == 1 {
+		sub(/\) += .*/, ""); n = split($0, f, ", "); print f[n - 1], f[n]
+	}' "$T/r.tr" >"$T/reads"
+	reads=$(wc -l <"$T/reads")
+	[ "$reads" -gt 0 ]
+	[ "$reads" -lt $((runs / 4)) ] || { echo "$reads reads for $runs runs" >&2; return 1; }
+	# every one a multiple of 4096 bytes at a multiple of 4096
+	run -0 awk '$1 % 4096 || $2 % 4096' "$T/reads"
+	[ -z "$output" ]
+	restore_into "$T/d" "$T/out"
+	same_tree "$T/tree" "$T/out" -p s
+}
+
+@test "dscan announces the directory blocks it will read with POSIX_FADV_WILLNEED (Linux), the stream unchanged" {
+	need_strace
+	run -0 sh -c "strace -qq -e trace=fadvise64 -o '$T/f.tr' dscan -q -t 1700000000 '$T/img' >'$T/rec2'"
+	grep -q 'POSIX_FADV_WILLNEED' "$T/f.tr"
+	cmp "$T/rec" "$T/rec2"
+}
