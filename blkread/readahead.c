@@ -1,24 +1,37 @@
 /*
- * Read-ahead for dblkread's data reads.  On a file system of small files
- * the runs dscan names are a few KiB each, mostly in ascending order and
- * close together: read one by one, a disk whose cache is cold serves
- * thousands of small scattered requests where dd of the image makes a
- * few hundred large ones.  So a small run is served from a window: one
- * large read starting at the run, from which the runs that follow are
- * copied while they fall inside it.  Runs of RA_DIRECT bytes or more are
- * read straight into the caller's buffer, as before.
+ * Read-ahead for dblkread's data reads.  dump writes files in inode
+ * order, and their data lies on the disk mostly in ascending order, but
+ * in runs of a few KiB on a file system of small files, either packed
+ * together or strided (a directory's files interleaved with others').
+ * Read one by one, with a cold cache, that is thousands of small
+ * synchronous requests where dd of the image makes a few hundred large
+ * ones.  Two things fix it:
  *
- * The window adapts: when little of it was used before the reads moved
- * elsewhere, the next is half as large (down to RA_MIN); when most of
- * it was, twice (up to RA_MAX).  Every read is of whole units (the file
- * system's fragments) at multiples of the unit, as raw disks demand,
- * and none goes past the file system's end.  When a window cannot be
- * read, the run is read by itself, so that a read error is met, and
- * salvaged sector by sector, exactly as without the window; no window
- * starts again below the end of the one that failed.
+ *  - a window: a small run (under RA_DIRECT) is served from one large
+ *    read starting at it, from which the runs that follow are copied
+ *    while they fall inside it.  It adapts: when little of it was used
+ *    before the reads moved elsewhere, the next is half as large; below
+ *    RA_MIN it is off, each run read by itself, until two runs come
+ *    within RA_DENSE bytes of each other again; when most of it was
+ *    used, twice as large, up to RA_MAX;
+ *  - advice: reads are synchronous, so the disk would idle between them.
+ *    After a large read, and while small runs come forward within RA_GAP
+ *    bytes of each other (a stretch that is cheaper read through than
+ *    sought across), the next RA_AHEAD bytes are announced with
+ *    posix_fadvise(POSIX_FADV_WILLNEED), where the system has it, for
+ *    the disk to read meanwhile in large requests, as dd would.
+ *
+ * Every read is of whole units (the file system's fragments) at
+ * multiples of the unit, as raw disks demand, and none goes past the
+ * file system's end.  When a window cannot be read, the run is read by
+ * itself, so that a read error is met, and salvaged sector by sector,
+ * exactly as without the window; no window starts again below the end
+ * of the one that failed.  Advice is only advice: what is read, and its
+ * errors, stay the reads' own.
  */
 #include <sys/types.h>
 
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +42,9 @@
 #define RA_MIN		(64u << 10)
 #define RA_MAX		(1u << 20)
 #define RA_DIRECT	(128u << 10)
+#define RA_AHEAD	(4u << 20)
+#define RA_GAP		(1 << 20)
+#define RA_DENSE	(16 << 10)
 
 /* Reads of whole units of unit bytes from fd, the file system ending at
  * devend.  Returns 0, or -1 when out of memory. */
@@ -53,6 +69,31 @@ inwindow(const struct readahead *ra, off_t off, size_t n)
 	    (uint64_t)(off - ra->at) + n <= ra->len;
 }
 
+/* Announce the RA_AHEAD bytes from byte from, less what already was. */
+static void
+advise(struct readahead *ra, off_t from)
+{
+#ifdef POSIX_FADV_WILLNEED
+	off_t start = from, end = from + (off_t)RA_AHEAD;
+
+	if (from >= ra->advfrom && from <= ra->advised) {
+		if (ra->advised - from >= (off_t)RA_AHEAD / 2)
+			return;
+		start = ra->advised;
+	}
+	if (end > ra->devend)
+		end = ra->devend;
+	if (end <= start)
+		return;
+	(void)posix_fadvise(ra->fd, start, end - start, POSIX_FADV_WILLNEED);
+	ra->advfrom = from;
+	ra->advised = end;
+#else
+	(void)ra;
+	(void)from;
+#endif
+}
+
 /* Read a new window starting at off's unit, sized by the last one's use. */
 static void
 fill(struct readahead *ra, off_t off)
@@ -61,12 +102,12 @@ fill(struct readahead *ra, off_t off)
 	size_t size;
 	ssize_t got;
 
-	if (ra->len > 0 && ra->used * 4 < ra->len && ra->want > RA_MIN)
-		ra->want /= 2;
+	if (ra->len > 0 && ra->used * 4 < ra->len)
+		ra->want = ra->want > RA_MIN ? ra->want / 2 : 0;
 	else if (ra->len > 0 && ra->used * 2 >= ra->len && ra->want < RA_MAX)
 		ra->want *= 2;
 	ra->len = ra->used = 0;
-	if (start < ra->nofill || start >= ra->devend)
+	if (ra->want == 0 || start < ra->nofill || start >= ra->devend)
 		return;
 	size = ra->want;
 	if ((uint64_t)(ra->devend - start) < size)
@@ -80,6 +121,22 @@ fill(struct readahead *ra, off_t off)
 	ra->len = (size_t)got;
 }
 
+/* Serve n bytes at off from the window, reading a new one if it is on. */
+static int
+fromwindow(struct readahead *ra, void *buf, size_t n, off_t off, off_t prev)
+{
+	if (!inwindow(ra, off, n)) {
+		if (ra->want == 0 && off >= prev && off - prev <= RA_DENSE)
+			ra->want = RA_MIN;	/* packed runs again */
+		fill(ra, off);
+		if (!inwindow(ra, off, n))
+			return -1;
+	}
+	memcpy(buf, ra->win + (off - ra->at), n);
+	ra->used += n;
+	return 0;
+}
+
 /*
  * Read n bytes at off (a multiple of the unit) into buf, as preadunits
  * does: returns n, fewer at the end of the device, or -1 with errno set.
@@ -87,14 +144,16 @@ fill(struct readahead *ra, off_t off)
 ssize_t
 ra_read(struct readahead *ra, void *buf, size_t n, off_t off)
 {
-	if (ra->win != NULL && n < RA_DIRECT) {
-		if (!inwindow(ra, off, n))
-			fill(ra, off);
-		if (inwindow(ra, off, n)) {
-			memcpy(buf, ra->win + (off - ra->at), n);
-			ra->used += n;
+	off_t prev = ra->last;
+
+	ra->last = off + (off_t)n;
+	if (n >= RA_DIRECT) {
+		advise(ra, off + (off_t)n);
+	} else {
+		if (off >= prev && off - prev <= RA_GAP)
+			advise(ra, off);
+		if (ra->win != NULL && fromwindow(ra, buf, n, off, prev) == 0)
 			return (ssize_t)n;
-		}
 	}
 	return preadunits(ra->fd, buf, n, off, ra->unit);
 }

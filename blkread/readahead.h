@@ -19,6 +19,9 @@ struct readahead {
 	size_t		 len;		/* bytes of win read */
 	size_t		 used;		/* bytes of it handed out */
 	off_t		 nofill;	/* no window starts below: a read failed */
+	off_t		 advfrom;	/* announced to the system: [advfrom, */
+	off_t		 advised;	/* advised) */
+	off_t		 last;		/* end of the last run read */
 };
 
 int	ra_open(struct readahead *ra, int fd, size_t unit, off_t devend);
