@@ -72,10 +72,13 @@ need_strace() {
 	local runs reads
 	runs=$(awk '$1 == "d" && $4 != 0' "$T/rec" | wc -l)
 	[ "$runs" -gt 400 ]
-	run -0 sh -c "strace -qq -e trace=openat,pread64 -o '$T/r.tr' dblkread <'$T/rec' >'$T/d'"
-	# the reads of the device, through the descriptor it was opened on
-	awk -v open="openat(AT_FDCWD, \"$T/img\", O_RDONLY) = " '
-	index($0, open) == 1 { fd = substr($0, length(open) + 1); next }
+	run -0 sh -c "strace -qq -e trace=open,openat,pread64 -o '$T/r.tr' dblkread <'$T/rec' >'$T/d'"
+	# the reads of the device, through the descriptor it was first
+	# opened on (open or openat, as the C library likes)
+	awk -v img="\"$T/img\"" '
+	fd == "" && /^open(at)?\(/ && index($0, img) && !/O_DIRECT/ {
+		fd = $NF; next
+	}
 	fd != "" && index($0, "pread64(" fd ", ") == 1 {
 		sub(/\) += .*/, ""); n = split($0, f, ", "); print f[n - 1], f[n]
 	}' "$T/r.tr" >"$T/reads"
