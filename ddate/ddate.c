@@ -17,9 +17,9 @@
 
 /* Exit statuses, as in ddate(8). */
 #define DT_OK		0	/* done */
-#define DT_STARTUP	1	/* bad usage; a lookup or list cannot read or write */
-#define DT_BADFILE	2	/* the dumpdates file has a malformed line */
-#define DT_UPDATE	3	/* the update failed */
+#define DT_STARTUP	1	/* bad usage; a lookup or list cannot read the file */
+#define DT_BADFILE	3	/* the dumpdates file has a malformed line */
+#define DT_FAILED	4	/* the update failed, or stdout could not be written */
 
 #define FSTAB		"/etc/fstab"
 #define FS_LINEMAX	4096	/* bytes in an fstab line, newline included */
@@ -61,7 +61,7 @@ flushout(void)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		warnmsg("standard output:");
-		return DT_STARTUP;
+		return DT_FAILED;
 	}
 	return DT_OK;
 }
@@ -125,7 +125,7 @@ update(const struct opts *o, const char *special)
 	case DD_BADFMT:
 		return DT_BADFILE;
 	default:
-		return DT_UPDATE;
+		return DT_FAILED;
 	}
 }
 

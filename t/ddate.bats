@@ -26,10 +26,10 @@ lookupfile() {
 EOF
 }
 
-# bad CONTENT MESSAGE: the file is refused with MESSAGE and status 2.
+# bad CONTENT MESSAGE: the file is refused with MESSAGE and status 3.
 bad() {
 	printf '%b' "$1" >"$D"
-	run -2 --separate-stderr "$DDATE" -D "$D" -l 1 /dev/ada0p2
+	run -3 --separate-stderr "$DDATE" -D "$D" -l 1 /dev/ada0p2
 	[ "$output" = "" ]
 	[ "$stderr" = "ddate: $D: $2" ]
 }
@@ -187,7 +187,7 @@ var" ]
 	[ "$(cd "$W/var" && ls -A)" = "dd" ]
 }
 
-@test "a malformed line is reported with the file and line number, exit 2" {
+@test "a malformed line is reported with the file and line number, exit 3" {
 	bad '/dev/a 0 Sat Nov 21 06:00:00 2026\n/dev/b x Sat Nov 21 06:00:00 2026\n' \
 	    'line 2: level "x" is not a digit from 0 to 9'
 	bad '/dev/a 10 Sat Nov 21 06:00:00 2026\n' \
@@ -216,7 +216,7 @@ var" ]
 	run -0 "$DDATE" -D "$D" -l 1 /dev/a
 	[ "$output" = "1795240800 Sat Nov 21 06:00:00 2026" ]
 	printf '/dev/a 0 Sat Nov 21 06:00:00 2026\n/dev/a%4063s 0 Sat Nov 21 06:00:00 2026\n' '' >"$D"
-	run -2 --separate-stderr "$DDATE" -D "$D" -l 1 /dev/a
+	run -3 --separate-stderr "$DDATE" -D "$D" -l 1 /dev/a
 	[ "$stderr" = "ddate: $D: line 2: longer than 4095 bytes" ]
 }
 
@@ -224,17 +224,24 @@ var" ]
 	printf '%s\n' '/dev/a 0 Sat Nov 21 06:00:00 2026' \
 	    '/dev/b 0 Sat Nov 21 06:00' >"$D"
 	cp "$D" "$W/before"
-	run -2 --separate-stderr "$DDATE" -D "$D" -u -l 1 -t 1795327200 /dev/a
+	run -3 --separate-stderr "$DDATE" -D "$D" -u -l 1 -t 1795327200 /dev/a
 	[ "$stderr" = "ddate: $D: line 2: date \"Sat Nov 21 06:00\" is not a ctime(3) date from 1970 to 9999" ]
 	cmp "$D" "$W/before"
 	[ "$(files)" = "before
 dumpdates" ]
 }
 
-@test "an update that cannot create the file fails with status 3" {
-	run -3 --separate-stderr "$DDATE" -D "$W/no/dd" -u -l 1 \
+@test "an update that cannot create the file fails with status 4" {
+	run -4 --separate-stderr "$DDATE" -D "$W/no/dd" -u -l 1 \
 	    -t 1795327200 /dev/a
 	[ "$stderr" = "ddate: $W/no/dd: No such file or directory" ]
+}
+
+@test "a lookup that cannot write its answer fails with status 4" {
+	[ -w /dev/full ] || skip "no /dev/full to make a write fail"
+	lookupfile
+	run -4 --separate-stderr sh -c '"$1" -D "$2" -l 1 /dev/ada0p2 >/dev/full' sh "$DDATE" "$D"
+	[ "$stderr" = "ddate: standard output: No space left on device" ]
 }
 
 @test "30 updates at the same moment all get their lines" {
@@ -374,9 +381,9 @@ ddate: $W/fstab: line 2: no mount point; skipped" ]
 	[ "$stderr" = "ddate: $W/none: No such file or directory" ]
 }
 
-@test "-W on a malformed dumpdates file exits 2" {
+@test "-W on a malformed dumpdates file exits 3" {
 	printf '%s\n' '/dev/a 0 Sat Nov 21 06:00:00 2026' '/dev/b' >"$D"
-	run -2 --separate-stderr "$DDATE" -D "$D" -f /dev/null -W
+	run -3 --separate-stderr "$DDATE" -D "$D" -f /dev/null -W
 	[ "$output" = "" ]
 	[ "$stderr" = "ddate: $D: line 2: no level after the name" ]
 }
@@ -469,9 +476,9 @@ entries() {
 	[ "$output" = "1795413600 Mon Nov 23 06:00:00 2026" ]
 	[ "$(stat -c '%i %u %g %a' "$OD")" = "$ino 0 4242 664" ]
 	[ "$(cd "$OPDIR" && ls -A)" = "dumpdates" ]
-	# Without the group the file cannot be written: status 3, untouched.
+	# Without the group the file cannot be written: status 4, untouched.
 	cp "$OD" "$OPDIR/../before.$$"
-	run -3 --separate-stderr setpriv --reuid=4343 --regid=4343 --clear-groups \
+	run -4 --separate-stderr setpriv --reuid=4343 --regid=4343 --clear-groups \
 	    "$DDATE" -D "$OD" -u -l 2 -t 1795413600 /dev/a
 	[ "$stderr" = "ddate: $OD: Permission denied" ]
 	cmp "$OD" "$OPDIR/../before.$$"
@@ -637,14 +644,14 @@ peakkb() {
 @test "a bad line for another device, far down a large file, still fails the lookup" {
 	bigfile 200000
 	printf '/dev/other 3 Wed Dec 31 23:59:59 1969\n' >>"$D"
-	run -2 --separate-stderr "$DDATE" -D "$D" -l 1 /dev/da7
+	run -3 --separate-stderr "$DDATE" -D "$D" -l 1 /dev/da7
 	[ "$stderr" = "ddate: $D: line 200001: date \"Wed Dec 31 23:59:59 1969\" is not a ctime(3) date from 1970 to 9999" ]
 	# the first second of 1970 is a good date, the 32nd of a month not
 	sed -i '$d' "$D"
 	printf '/dev/other 3 Thu Jan  1 00:00:00 1970\n' >>"$D"
 	run -0 "$DDATE" -D "$D" -l 1 /dev/da7
 	printf '/dev/other 3 Sat Nov 32 06:00:00 2026\n' >>"$D"
-	run -2 --separate-stderr "$DDATE" -D "$D" -l 1 /dev/da7
+	run -3 --separate-stderr "$DDATE" -D "$D" -l 1 /dev/da7
 	[ "$stderr" = "ddate: $D: line 200002: date \"Sat Nov 32 06:00:00 2026\" is not a ctime(3) date from 1970 to 9999" ]
 }
 
