@@ -117,8 +117,10 @@ finish(struct scan *s, struct names *nm, const char *special,
 	if (what == 'S') {
 		printf("%llu\n",
 		    (unsigned long long)(s->estimate + scan_overhead(s)));
-		if (fflush(stdout) != 0)
+		if (fflush(stdout) != 0) {
+			warnmsg("writing the estimate:");
 			return DS_OUTPUT;
+		}
 		return s->errors > 0 ? DS_DAMAGED : DS_OK;
 	}
 	scan_note(s, "dumping (Pass III) [directories]");

@@ -14,7 +14,7 @@
 #define DS_OK		0	/* the stream is complete and every inode read */
 #define DS_STARTUP	1	/* bad usage, or the file system is unusable */
 #define DS_DAMAGED	2	/* complete, but damage was found and reported */
-#define DS_OUTPUT	3	/* the stream could not be written */
+#define DS_OUTPUT	4	/* the stream could not be written */
 
 #define WINDOW		(1 << 20)	/* bytes of inodes read at once */
 

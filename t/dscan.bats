@@ -142,6 +142,19 @@ i 12 f 0644 1 0 0 0 128 1722785995.588459000 1722785995.588459000 1722785999.327
 	[ "$output" = "dscan: $BATS_TEST_TMPDIR/nonexistent: No such file or directory" ]
 }
 
+@test "a stream, estimate or summary that cannot be written gives exit 4" {
+	need_fixture freebsd-ufs2-le.img.gz
+	[ -w /dev/full ] || skip "no /dev/full to make a write fail"
+	local img
+	img=$(fixture freebsd-ufs2-le.img.gz)
+	run -4 --separate-stderr sh -c "dscan -q '$img' >/dev/full"
+	[ "$stderr" = "dscan: writing the record stream: No space left on device" ]
+	run -4 --separate-stderr sh -c "dscan -s '$img' >/dev/full"
+	[ "$stderr" = "dscan: writing the summary: No space left on device" ]
+	run -4 --separate-stderr sh -c "dscan -qS '$img' >/dev/full"
+	[ "$stderr" = "dscan: writing the estimate: No space left on device" ]
+}
+
 @test "a truncated device is refused, naming its size and the file system's" {
 	need_fixture freebsd-root-ufs2-first-1MiB.img.gz freebsd-ufs2-le.img.gz
 	local img
