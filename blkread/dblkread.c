@@ -35,23 +35,28 @@
 #define BR_OK		0	/* a complete dump, every block read */
 #define BR_STARTUP	1	/* bad usage, or the device is not the one described */
 #define BR_DAMAGED	2	/* complete, but blocks were unreadable (zeros) */
-#define BR_BADINPUT	3	/* malformed dscan stream or output error: no TS_END */
+#define BR_BADINPUT	3	/* malformed or cut-short dscan stream: no TS_END */
+#define BR_FAILED	4	/* output error, memory, or gave up: no TS_END */
 
 #define OBSIZE		(4u << 20)	/* output buffer */
 #define CHUNK		((1 + TP_NINDIR) * TP_BSIZE)
 
-struct out {
-	int		 devfd;
-	char		*devname;
-	int		 be;		/* byte order of the headers */
-	int		 fsbe;		/* byte order of the file system */
+/* The device the runs are read from, the input besides the stream. */
+struct device {
+	int		 fd;
+	char		*name;
+	int		 be;		/* byte order of the file system */
 	int		 oldfmt;	/* 4.2BSD directories and inodes */
-	enum layout	 layout;
-	int		 usec;		/* sub-second times in microseconds */
-	int		 rsync;		/* -r: no dates; 2 (-R): no atimes */
 	int32_t		 fsize;
 	int64_t		 fssize;	/* fragments */
-	uint32_t	 maxino;
+	struct sectorio	 sio;		/* sector-by-sector rereads */
+	struct readahead ra;		/* data reads */
+};
+
+/* The dump stream being built in the output buffer. */
+struct dumpstream {
+	int		 be;		/* byte order of the headers */
+	enum layout	 layout;
 	struct spcl	 sp;		/* the header being built */
 	unsigned char	*ob;		/* output buffer */
 	size_t		 oused;		/* bytes of ob ready to go */
@@ -59,20 +64,36 @@ struct out {
 	int		 nslots;	/* c_addr entries in the open chunk */
 	int		 ndata;		/* data records in the open chunk */
 	int		 headerdue;	/* a TS_INODE header is still owed */
-	char		 curtype;
-	unsigned long	 errors;
+	struct obuf	 obuf;		/* holds ob */
+};
+
+/* Everything one run of dblkread keeps, from the stream to the dump. */
+struct blkread {
+	struct device	 dev;
+	struct dumpstream ds;
+	/* from the command line */
+	const char	*devarg;	/* -d, or NULL for the header's */
+	int		 forcelayout;	/* -F, or -1 for the file system's */
+	int		 usec;		/* sub-second times in microseconds */
+	int		 rsync;		/* -r: no dates; 2 (-R): no atimes */
 	unsigned long	 maxerrors;	/* -I: read errors before asking */
-	unsigned long	 sinceask;	/* read errors since last asked */
-	int		 tty;
+	int		 readercopies;	/* -S */
+	/* the dscan stream read so far */
+	uint64_t	 lineno;	/* of the line being handled */
+	uint32_t	 maxino;
 	unsigned char	*used, *dumped;	/* maps, bit n-1 for inode n */
+	int		 mapsdone;	/* TS_TAPE and the maps are out */
+	uint64_t	 upstream;	/* errors dscan reported */
+	/* the file being written */
+	char		 curtype;	/* its type letter, 0 between files */
 	uint64_t	 eanext;	/* offset of the next extattr record */
 	uint64_t	*omit;		/* directory entries to leave out */
 	size_t		 nomit, capomit;
+	/* what went wrong */
+	unsigned long	 errors;
+	unsigned long	 sinceask;	/* read errors since last asked */
+	int		 tty;
 	unsigned long	 eaomitted;	/* files whose extattrs -F nfs left out */
-	struct sectorio	 sio;		/* salvage reads */
-	struct readahead ra;		/* data reads */
-	struct obuf	 obuf;		/* holds ob */
-	int		 readercopies;	/* -S */
 };
 
 static void
@@ -84,81 +105,86 @@ usage(void)
 }
 
 static void
-flushout(struct out *o)
+flushout(struct dumpstream *ds)
 {
-	if (o->oused == 0)
+	if (ds->oused == 0)
 		return;
-	if (obuf_send(&o->obuf, o->oused) != 0)
-		die(BR_BADINPUT, "write:");
-	o->ob = obuf_cur(&o->obuf);
-	o->oused = 0;
+	if (obuf_send(&ds->obuf, ds->oused) != 0)
+		die(BR_FAILED, "write:");
+	ds->ob = obuf_cur(&ds->obuf);
+	ds->oused = 0;
 }
 
 /* Room for a whole chunk (header and 512 records) at the end of ob. */
 static void
-reserve(struct out *o)
+reserve(struct dumpstream *ds)
 {
-	if (OBSIZE - o->oused < CHUNK)
-		flushout(o);
+	if (OBSIZE - ds->oused < CHUNK)
+		flushout(ds);
 }
 
 /* Append one header record for type t, numbered as the next record. */
 static void
-puthead(struct out *o, int32_t t)
+puthead(struct dumpstream *ds, int32_t t)
 {
-	reserve(o);
-	o->sp.type = t;
-	spcl_encode(&o->sp, o->ob + o->oused, o->layout, o->be);
-	o->oused += TP_BSIZE;
-	o->sp.tapea++;
+	reserve(ds);
+	ds->sp.type = t;
+	spcl_encode(&ds->sp, ds->ob + ds->oused, ds->layout, ds->be);
+	ds->oused += TP_BSIZE;
+	ds->sp.tapea++;
 }
 
+/*
+ * Append an inode map (TS_CLRI or TS_BITS, type t) of maxino bits: its
+ * header, then the map in as many zero-padded records as it takes.
+ */
 static void
-putmap(struct out *o, int32_t t, const unsigned char *map)
+putinomap(struct dumpstream *ds, int32_t t, const unsigned char *map,
+    uint32_t maxino)
 {
-	size_t bytes = ((size_t)o->maxino + 7) / 8, done, n;
+	size_t bytes = ((size_t)maxino + 7) / 8, done, n;
 	int32_t count = (int32_t)((bytes + TP_BSIZE - 1) / TP_BSIZE);
 
-	memset(&o->sp.i, 0, sizeof(o->sp.i));
-	memset(o->sp.addr, 0, sizeof(o->sp.addr));
-	o->sp.inumber = o->maxino - 1;
-	o->sp.count = count;
-	puthead(o, t);
-	o->sp.count = 0;
+	memset(&ds->sp.i, 0, sizeof(ds->sp.i));
+	memset(ds->sp.addr, 0, sizeof(ds->sp.addr));
+	ds->sp.inumber = maxino - 1;
+	ds->sp.count = count;
+	puthead(ds, t);
+	ds->sp.count = 0;
 	for (done = 0; done < (size_t)count * TP_BSIZE; done += n) {
-		reserve(o);
+		reserve(ds);
 		n = (size_t)count * TP_BSIZE - done;
 		if (n > CHUNK)
 			n = CHUNK;
-		memset(o->ob + o->oused, 0, n);
+		memset(ds->ob + ds->oused, 0, n);
 		if (done < bytes)
-			memcpy(o->ob + o->oused, map + done,
+			memcpy(ds->ob + ds->oused, map + done,
 			    bytes - done < n ? bytes - done : n);
-		o->oused += n;
-		o->sp.tapea += (int64_t)(n / TP_BSIZE);
+		ds->oused += n;
+		ds->sp.tapea += (int64_t)(n / TP_BSIZE);
 	}
 }
 
 /* Close the open chunk: fill in its header now that c_addr is known. */
 static void
-closechunk(struct out *o)
+closechunk(struct dumpstream *ds)
 {
-	o->sp.type = o->headerdue ? TS_INODE : TS_ADDR;
-	o->sp.count = o->nslots;
-	spcl_encode(&o->sp, o->ob + o->hdr, o->layout, o->be);
-	o->sp.tapea += 1 + o->ndata;
-	o->oused = o->hdr + (size_t)(1 + o->ndata) * TP_BSIZE;
-	o->headerdue = 0;
-	o->nslots = o->ndata = 0;
-	memset(o->sp.addr, 0, sizeof(o->sp.addr));
+	ds->sp.type = ds->headerdue ? TS_INODE : TS_ADDR;
+	ds->sp.count = ds->nslots;
+	spcl_encode(&ds->sp, ds->ob + ds->hdr, ds->layout, ds->be);
+	ds->sp.tapea += 1 + ds->ndata;
+	ds->oused = ds->hdr + (size_t)(1 + ds->ndata) * TP_BSIZE;
+	ds->headerdue = 0;
+	ds->nslots = ds->ndata = 0;
+	memset(ds->sp.addr, 0, sizeof(ds->sp.addr));
 }
 
 static void
-openchunk(struct out *o)
+openchunk(struct dumpstream *ds)
 {
-	reserve(o);
-	o->hdr = o->oused;
-	o->nslots = o->ndata = 0;
+	reserve(ds);
+	ds->hdr = ds->oused;
+	ds->nslots = ds->ndata = 0;
 }
 
 /*
@@ -167,9 +193,10 @@ openchunk(struct out *o)
  * headers', as restore reads entries in the byte order of the headers.
  */
 static void
-swapdir(struct out *o, unsigned char *p, size_t len, uint32_t ino,
+swapdir(struct blkread *b, unsigned char *p, size_t len, uint32_t ino,
     uint64_t off)
 {
+	int fsbe = b->dev.be, be = b->ds.be;
 	size_t blk, loc;
 	uint16_t reclen;
 
@@ -177,21 +204,21 @@ swapdir(struct out *o, unsigned char *p, size_t len, uint32_t ino,
 		for (loc = 0; loc + 8 <= DIRBLKSIZ; loc += reclen) {
 			unsigned char *d = p + blk + loc;
 
-			reclen = get16(d + 4, o->fsbe);
-			put32(d, get32(d, o->fsbe), o->be);
-			put16(d + 4, reclen, o->be);
-			if (o->oldfmt)
-				put16(d + 6, get16(d + 6, o->fsbe), o->be);
+			reclen = get16(d + 4, fsbe);
+			put32(d, get32(d, fsbe), be);
+			put16(d + 4, reclen, be);
+			if (b->dev.oldfmt)
+				put16(d + 6, get16(d + 6, fsbe), be);
 			if (reclen < 8 || reclen % 4 != 0 ||
 			    reclen > DIRBLKSIZ - loc) {
 				warnmsg("%s: directory inode %u: entry at "
 				    "offset %" PRIu64 ": record length %u, %s; "
 				    "the rest of its block is left as it is",
-				    o->devname, ino, off + blk + loc, reclen,
+				    b->dev.name, ino, off + blk + loc, reclen,
 				    reclen < 8 || reclen % 4 != 0 ?
 				    "not a multiple of 4 from 8" :
 				    "past the end of its 512-byte block");
-				o->errors++;
+				b->errors++;
 				break;
 			}
 		}
@@ -199,44 +226,54 @@ swapdir(struct out *o, unsigned char *p, size_t len, uint32_t ino,
 }
 
 /*
+ * Leave out the entry at byte at of the directory bytes p (its offset
+ * in its 512-byte block not 0) as the kernel removes an entry: its space
+ * joins the entry before it.  Returns -1 if no entry ends at at.
+ */
+static int
+joinprevious(unsigned char *p, size_t at, int fsbe)
+{
+	size_t blk = at - at % DIRBLKSIZ, loc, reclen;
+
+	for (loc = blk; loc < at; loc += reclen) {
+		reclen = get16(p + loc + 4, fsbe);
+		if (reclen == 0 || loc + reclen > at)
+			return -1;
+		if (loc + reclen == at) {
+			put16(p + loc + 4, (uint16_t)(reclen +
+			    get16(p + at + 4, fsbe)), fsbe);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/*
  * Leave out the entries dscan named (its 'o' lines) from the len
- * bytes of directory at p, offset off in the directory, as the kernel
- * removes an entry: its space joins the entry before it in its 512-byte
- * block, or, first in its block, its inode number becomes 0.  Entries
- * are in the file system's byte order here.
+ * bytes of directory at p, offset off in the directory: joined to the
+ * entry before in its 512-byte block or, first in its block, with its
+ * inode number made 0.  Entries are in the file system's byte order here.
  */
 static void
-omitentries(struct out *o, unsigned char *p, uint64_t off, uint64_t len,
+omitentries(struct blkread *b, unsigned char *p, uint64_t off, uint64_t len,
     uint32_t ino)
 {
-	size_t i, at, blk, loc, reclen = 0;
+	int fsbe = b->dev.be;
+	size_t i, at;
 
-	for (i = 0; i < o->nomit; i++) {
-		if (o->omit[i] < off || o->omit[i] >= off + len)
+	for (i = 0; i < b->nomit; i++) {
+		if (b->omit[i] < off || b->omit[i] >= off + len)
 			continue;
-		at = (size_t)(o->omit[i] - off);
-		blk = at - at % DIRBLKSIZ;
-		if (at == blk) {
-			put32(p + at, 0, o->fsbe);
-			continue;
-		}
-		for (loc = blk; loc < at; loc += reclen) {
-			reclen = get16(p + loc + 4, o->fsbe);
-			if (reclen == 0 || loc + reclen > at)
-				break;
-			if (loc + reclen == at) {
-				put16(p + loc + 4, (uint16_t)(reclen +
-				    get16(p + at + 4, o->fsbe)), o->fsbe);
-				break;
-			}
-		}
-		if (loc >= at || loc + reclen != at) {
+		at = (size_t)(b->omit[i] - off);
+		if (at % DIRBLKSIZ == 0) {
+			put32(p + at, 0, fsbe);
+		} else if (joinprevious(p, at, fsbe) != 0) {
 			/* No entry ends there: clear it in place. */
 			warnmsg("%s: directory inode %u: no entry at offset %"
 			    PRIu64 " to leave out; its inode number is "
-			    "cleared", o->devname, ino, o->omit[i]);
-			put32(p + at, 0, o->fsbe);
-			o->errors++;
+			    "cleared", b->dev.name, ino, b->omit[i]);
+			put32(p + at, 0, fsbe);
+			b->errors++;
 		}
 	}
 }
@@ -247,29 +284,29 @@ omitentries(struct out *o, unsigned char *p, uint64_t off, uint64_t len,
  * give up: the disk is failing and the dump would be mostly zeros.
  */
 static void
-baddata(struct out *o)
+baddata(struct blkread *b)
 {
 	char q[160];
 	int a;
 
-	o->errors++;
-	if (o->maxerrors == 0 || ++o->sinceask <= o->maxerrors)
+	b->errors++;
+	if (b->maxerrors == 0 || ++b->sinceask <= b->maxerrors)
 		return;
-	warnmsg("%s: more than %lu blocks could not be read", o->devname,
-	    o->maxerrors);
+	warnmsg("%s: more than %lu blocks could not be read", b->dev.name,
+	    b->maxerrors);
 	snprintf(q, sizeof(q), "%s: more than %lu unreadable blocks; do you "
-	    "want to attempt to continue?", o->devname, o->maxerrors);
-	a = ask(o->tty, q);
+	    "want to attempt to continue?", b->dev.name, b->maxerrors);
+	a = ask(b->tty, q);
 	if (a != 1)
-		die(BR_BADINPUT, "%s: giving up after %lu unreadable blocks%s; "
-		    "the dump stream is incomplete (no TS_END)", o->devname,
-		    o->errors, a < 0 ? " (no terminal to ask; -I sets the "
+		die(BR_FAILED, "%s: giving up after %lu unreadable blocks%s; "
+		    "the dump stream is incomplete (no TS_END)", b->dev.name,
+		    b->errors, a < 0 ? " (no terminal to ask; -I sets the "
 		    "limit, 0 for none)" : "");
-	o->sinceask = 0;
+	b->sinceask = 0;
 }
 
 struct lostdata {
-	struct out	*o;
+	struct blkread	*b;
 	unsigned char	*p;		/* the run's bytes in ob */
 	off_t		 base;		/* device byte of the run's start */
 	uint64_t	 fileoff;	/* file offset of the same byte */
@@ -283,12 +320,12 @@ struct lostdata {
  * order like the rest), so that restore reads the other entries.
  */
 static void
-emptydirblocks(const struct out *o, unsigned char *p, size_t len)
+emptydirblocks(const struct device *dev, unsigned char *p, size_t len)
 {
 	size_t i;
 
 	for (i = 0; i + DIRBLKSIZ <= len; i += DIRBLKSIZ)
-		put16(p + i + 4, DIRBLKSIZ, o->fsbe);
+		put16(p + i + 4, DIRBLKSIZ, dev->be);
 }
 
 /*
@@ -299,25 +336,25 @@ static void
 lostdata(void *arg, off_t at, size_t len, unsigned long nsec, int err)
 {
 	struct lostdata *l = arg;
-	struct out *o = l->o;
+	struct blkread *b = l->b;
 	uint64_t fileoff = l->fileoff + (uint64_t)(at - l->base);
 	const char *what = l->dir ? "empty directory blocks" : "zeros";
 
 	if (l->dir)
-		emptydirblocks(o, l->p + (at - l->base), len);
+		emptydirblocks(&b->dev, l->p + (at - l->base), len);
 	errno = err;
 	if (err != 0)
 		warnmsg("%s: inode %u: %zu bytes at byte %lld (fragment %lld, "
 		    "file offset %" PRIu64 ") cannot be read; %s written:",
-		    o->devname, l->ino, len, (long long)at,
-		    (long long)(at / o->fsize), fileoff, what);
+		    b->dev.name, l->ino, len, (long long)at,
+		    (long long)(at / b->dev.fsize), fileoff, what);
 	else
 		warnmsg("%s: inode %u: %zu bytes at byte %lld (fragment %lld, "
 		    "file offset %" PRIu64 ") lie past the end of the device; "
-		    "%s written", o->devname, l->ino, len, (long long)at,
-		    (long long)(at / o->fsize), fileoff, what);
+		    "%s written", b->dev.name, l->ino, len, (long long)at,
+		    (long long)(at / b->dev.fsize), fileoff, what);
 	while (nsec-- > 0)
-		baddata(o);
+		baddata(b);
 }
 
 /*
@@ -326,24 +363,25 @@ lostdata(void *arg, off_t at, size_t len, unsigned long nsec, int err)
  * does after an error.  A read that fails and then succeeds is said.
  */
 static void
-salvage(struct out *o, unsigned char *p, size_t len, int64_t frag,
+rereadsectors(struct blkread *b, unsigned char *p, size_t len, int64_t frag,
     uint64_t fileoff, uint32_t ino, int dir)
 {
+	struct device *dev = &b->dev;
 	struct lostdata l;
 	int err = errno;
 
-	l.o = o;
+	l.b = b;
 	l.p = p;
-	l.base = (off_t)frag * o->fsize;
+	l.base = (off_t)frag * dev->fsize;
 	l.fileoff = fileoff;
 	l.ino = ino;
 	l.dir = dir;
-	if (sectorio_salvage(o->sio.buf != NULL ? &o->sio : NULL, o->devfd,
-	    o->devname, p, len, l.base, lostdata, &l) == 0)
+	if (sectorio_salvage(dev->sio.buf != NULL ? &dev->sio : NULL, dev->fd,
+	    dev->name, p, len, l.base, lostdata, &l) == 0)
 		warnmsg("%s: inode %u: read of %zu bytes at byte %lld (file "
 		    "offset %" PRIu64 ") failed (%s), then read sector by "
 		    "sector without error: the disk may be failing",
-		    o->devname, ino, len, (long long)l.base, fileoff,
+		    dev->name, ino, len, (long long)l.base, fileoff,
 		    err != 0 ? strerror(err) : "short read");
 }
 
@@ -354,23 +392,26 @@ salvage(struct out *o, unsigned char *p, size_t len, int64_t frag,
  * bytes of it kept.
  */
 static void
-readdata(struct out *o, unsigned char *p, size_t len, int64_t frag,
+readdata(struct blkread *b, unsigned char *p, size_t len, int64_t frag,
     uint64_t fileoff, uint32_t ino, int dir)
 {
-	if (frag < 0 || frag >= o->fssize ||
-	    (uint64_t)(o->fssize - frag) * (uint64_t)o->fsize < len) {
+	const struct device *dev = &b->dev;
+
+	if (frag < 0 || frag >= dev->fssize ||
+	    (uint64_t)(dev->fssize - frag) * (uint64_t)dev->fsize < len) {
 		warnmsg("%s: inode %u: run at fragment %" PRId64 " (%zu bytes "
 		    "at file offset %" PRIu64 ") %s the file system (%" PRId64
-		    " fragments); zeros written", o->devname, ino, frag, len,
-		    fileoff, frag < 0 || frag >= o->fssize ? "lies beyond" :
-		    "runs past the end of", o->fssize);
+		    " fragments); zeros written", dev->name, ino, frag, len,
+		    fileoff, frag < 0 || frag >= dev->fssize ? "lies beyond" :
+		    "runs past the end of", dev->fssize);
 		memset(p, 0, len);
-		baddata(o);
+		baddata(b);
 		return;
 	}
 	errno = 0;
-	if (ra_read(&o->ra, p, len, (off_t)frag * o->fsize) != (ssize_t)len)
-		salvage(o, p, len, frag, fileoff, ino, dir);
+	if (ra_read(&b->dev.ra, p, len, (off_t)frag * dev->fsize) !=
+	    (ssize_t)len)
+		rereadsectors(b, p, len, frag, fileoff, ino, dir);
 }
 
 /*
@@ -384,30 +425,50 @@ readdata(struct out *o, unsigned char *p, size_t len, int64_t frag,
  * of 1024, so a length never spans two calls.
  */
 static void
-swapea(struct out *o, unsigned char *p, uint64_t off, uint64_t len,
+swapea(struct blkread *b, unsigned char *p, uint64_t off, uint64_t len,
     uint32_t ino)
 {
-	uint64_t area = o->sp.i.extsize;
+	uint64_t area = b->ds.sp.i.extsize;
 	uint32_t reclen;
 
-	while (o->eanext < area && o->eanext >= off &&
-	    o->eanext + 8 <= off + len) {
-		unsigned char *r = p + (o->eanext - off);
+	while (b->eanext < area && b->eanext >= off &&
+	    b->eanext + 8 <= off + len) {
+		unsigned char *r = p + (b->eanext - off);
 
-		reclen = get32(r, o->fsbe);
+		reclen = get32(r, b->dev.be);
 		if (reclen < 8 || reclen % 8 != 0 ||
-		    reclen > area - o->eanext) {
+		    reclen > area - b->eanext) {
 			warnmsg("%s: inode %u: extended attribute at offset %"
 			    PRIu64 " of its area has a bad length %" PRIu32
 			    "; the rest of the area is left as it is",
-			    o->devname, ino, o->eanext, reclen);
-			o->errors++;
-			o->eanext = area;
+			    b->dev.name, ino, b->eanext, reclen);
+			b->errors++;
+			b->eanext = area;
 			return;
 		}
-		put32(r, reclen, o->be);
-		o->eanext += reclen;
+		put32(r, reclen, b->ds.be);
+		b->eanext += reclen;
 	}
+}
+
+/*
+ * Read bytes of a run at fragment frag (file offset off) into p, and
+ * make them what restore reads: entries left out and byte-swapped in a
+ * directory, lengths byte-swapped in the extended-attribute area (ext).
+ */
+static void
+putdata(struct blkread *b, unsigned char *p, uint64_t bytes, int64_t frag,
+    uint64_t off, uint32_t ino, int ext)
+{
+	int dir = b->curtype == 'd' && !ext;
+
+	readdata(b, p, (size_t)bytes, frag, off, ino, dir);
+	if (dir && b->nomit > 0)
+		omitentries(b, p, off, bytes, ino);
+	if (dir && b->dev.be != b->ds.be)
+		swapdir(b, p, (size_t)bytes, ino, off);
+	if (ext && b->dev.be != b->ds.be)
+		swapea(b, p, off, bytes, ino);
 }
 
 /*
@@ -417,106 +478,165 @@ swapea(struct out *o, unsigned char *p, uint64_t off, uint64_t len,
  * extended-attribute area, off counted from the area's start.
  */
 static void
-addrun(struct out *o, uint32_t ino, uint64_t off, int64_t frag, uint64_t len,
-    int ext)
+addrun(struct blkread *b, uint32_t ino, uint64_t off, int64_t frag,
+    uint64_t len, int ext)
 {
+	struct dumpstream *ds = &b->ds;
 	uint64_t slots, n, bytes;
 	unsigned char *p;
 
 	while (len > 0) {
 		slots = (len + TP_BSIZE - 1) / TP_BSIZE;
-		n = (uint64_t)(TP_NINDIR - o->nslots);
+		n = (uint64_t)(TP_NINDIR - ds->nslots);
 		if (n > slots)
 			n = slots;
 		bytes = n * TP_BSIZE < len ? n * TP_BSIZE : len;
 		if (frag == 0) {
-			memset(o->sp.addr + o->nslots, 0, (size_t)n);
+			memset(ds->sp.addr + ds->nslots, 0, (size_t)n);
 		} else {
-			p = o->ob + o->hdr + (size_t)(1 + o->ndata) * TP_BSIZE;
-			readdata(o, p, (size_t)bytes, frag, off, ino,
-			    o->curtype == 'd' && !ext);
+			p = ds->ob + ds->hdr + (size_t)(1 + ds->ndata) * TP_BSIZE;
+			putdata(b, p, bytes, frag, off, ino, ext);
 			memset(p + bytes, 0, (size_t)(n * TP_BSIZE - bytes));
-			if (o->curtype == 'd' && !ext && o->nomit > 0)
-				omitentries(o, p, off, bytes, ino);
-			if (o->curtype == 'd' && o->fsbe != o->be && !ext)
-				swapdir(o, p, (size_t)bytes, ino, off);
-			if (ext && o->fsbe != o->be)
-				swapea(o, p, off, bytes, ino);
-			memset(o->sp.addr + o->nslots, 1, (size_t)n);
-			o->ndata += (int)n;
-			frag += (int64_t)(bytes / (uint64_t)o->fsize);
+			memset(ds->sp.addr + ds->nslots, 1, (size_t)n);
+			ds->ndata += (int)n;
+			frag += (int64_t)(bytes / (uint64_t)b->dev.fsize);
 		}
-		o->nslots += (int)n;
+		ds->nslots += (int)n;
 		off += bytes;
 		len -= bytes;
-		if (o->nslots == TP_NINDIR) {
-			closechunk(o);
-			openchunk(o);
+		if (ds->nslots == TP_NINDIR) {
+			closechunk(ds);
+			openchunk(ds);
 		}
 	}
 }
 
 static void
-putlink(struct out *o, const unsigned char *t, size_t len)
+endinode(struct blkread *b)
 {
-	unsigned char *p = o->ob + o->hdr + TP_BSIZE;
+	struct dumpstream *ds = &b->ds;
 
-	memset(p, 0, TP_BSIZE);
-	memcpy(p, t, len);
-	o->sp.addr[o->nslots++] = 1;
-	o->ndata++;
-}
-
-static void
-endinode(struct out *o)
-{
-	if (o->headerdue || o->nslots > 0)
-		closechunk(o);
+	if (ds->headerdue || ds->nslots > 0)
+		closechunk(ds);
 	else
-		o->oused = o->hdr;
-	o->curtype = 0;
+		ds->oused = ds->hdr;
+	b->curtype = 0;
 }
 
 static int32_t
-subsec(const struct out *o, int32_t nsec)
+subsec(const struct blkread *b, int32_t nsec)
 {
 	if (nsec < 0 || nsec >= 1000000000)
 		return 0;
-	return o->usec ? nsec / 1000 : nsec;
+	return b->usec ? nsec / 1000 : nsec;
 }
 
+/* Make sp's inode fields those of ip, as -R, -U and -F nfs have them. */
 static void
-startinode(struct out *o, const struct line_inode *ip)
+setinode(struct blkread *b, struct spcl *sp, const struct line_inode *ip)
 {
-	struct spcl *sp = &o->sp;
-
 	sp->inumber = ip->ino;
 	sp->i.mode = ip->mode;
 	sp->i.nlink = (int16_t)ip->nlink;
 	sp->i.size = ip->size;
-	sp->i.atime = o->rsync > 1 ? 0 : ip->atime.sec;
-	sp->i.atimensec = o->rsync > 1 ? 0 : subsec(o, ip->atime.nsec);
+	sp->i.atime = b->rsync > 1 ? 0 : ip->atime.sec;
+	sp->i.atimensec = b->rsync > 1 ? 0 : subsec(b, ip->atime.nsec);
 	sp->i.mtime = ip->mtime.sec;
-	sp->i.mtimensec = subsec(o, ip->mtime.nsec);
+	sp->i.mtimensec = subsec(b, ip->mtime.nsec);
 	sp->i.ctime = ip->ctime.sec;
-	sp->i.ctimensec = subsec(o, ip->ctime.nsec);
+	sp->i.ctimensec = subsec(b, ip->ctime.nsec);
 	sp->i.birthtime = ip->birthtime.sec;
-	sp->i.birthtimensec = subsec(o, ip->birthtime.nsec);
+	sp->i.birthtimensec = subsec(b, ip->birthtime.nsec);
 	sp->i.rdev = (uint32_t)ip->rdev;
-	sp->i.extsize = o->layout == LAYOUT_NFS ? 0 : ip->extsize;
-	if (o->layout == LAYOUT_NFS && ip->extsize > 0)
-		o->eaomitted++;
-	o->eanext = 0;
-	o->nomit = 0;
+	sp->i.extsize = b->ds.layout == LAYOUT_NFS ? 0 : ip->extsize;
 	sp->i.file_flags = ip->flags;
 	sp->i.blocks = ip->blocks;
 	sp->i.gen = ip->gen;
 	sp->i.uid = ip->uid;
 	sp->i.gid = ip->gid;
 	memset(sp->addr, 0, sizeof(sp->addr));
-	o->headerdue = 1;
-	o->curtype = ip->type;
-	openchunk(o);
+}
+
+static void
+startinode(struct blkread *b, const struct line_inode *ip)
+{
+	setinode(b, &b->ds.sp, ip);
+	if (b->ds.layout == LAYOUT_NFS && ip->extsize > 0)
+		b->eaomitted++;
+	b->eanext = 0;
+	b->nomit = 0;
+	b->ds.headerdue = 1;
+	b->curtype = ip->type;
+	openchunk(&b->ds);
+}
+
+/* Is the device the file system the stream describes? */
+static void
+checkdevice(const struct device *dev, const struct line_header *h)
+{
+	int same = ufs_samefs(dev->fd, h->sblock, h->ufs2, h->be, h->fsid);
+
+	if (same < 0)
+		die(BR_STARTUP, "%s: cannot read the superblock at byte %"
+		    PRId64 ":", dev->name, h->sblock);
+	if (!same)
+		die(BR_STARTUP, "%s: not the file system the stream describes "
+		    "(superblock at byte %" PRId64 " has another magic or "
+		    "fs_id than %08x:%08x)", dev->name, h->sblock,
+		    h->fsid[0], h->fsid[1]);
+}
+
+/* Open the device the header names (or -d), if it is that file system. */
+static void
+opendevice(struct device *dev, const struct line_header *h, const char *name)
+{
+	/* h lives in the reader's line buffer: keep our own copy. */
+	dev->name = strdup(name != NULL ? name : h->dev);
+	if (dev->name == NULL)
+		die(BR_STARTUP, "out of memory");
+	dev->fd = open(dev->name, O_RDONLY);
+	if (dev->fd < 0)
+		die(BR_STARTUP, "%s:", dev->name);
+	checkdevice(dev, h);
+	/* Without it, rereads go 512 bytes at a time through fd. */
+	(void)sectorio_open(&dev->sio, dev->name, (size_t)h->fsize);
+	dev->be = h->be;
+	dev->fsize = h->fsize;
+	dev->fssize = h->fssize;
+	dev->oldfmt = h->oldinofmt;
+}
+
+/* The header line: open the device, and start TS_TAPE's header. */
+static void
+onheader(struct blkread *b, const struct line *ln)
+{
+	const struct line_header *h = &ln->u.h;
+	struct spcl *sp = &b->ds.sp;
+
+	opendevice(&b->dev, h, b->devarg);
+	b->ds.layout = b->forcelayout >= 0 ? (enum layout)b->forcelayout :
+	    h->ufs2 ? LAYOUT_UFS2 : LAYOUT_NFS;
+	b->maxino = h->maxino;
+	b->used = bm_new(h->maxino);
+	b->dumped = bm_new(h->maxino);
+	if (b->used == NULL || b->dumped == NULL ||
+	    obuf_open(&b->ds.obuf, STDOUT_FILENO, OBSIZE, b->readercopies) != 0 ||
+	    ra_open(&b->dev.ra, b->dev.fd, (size_t)h->fsize,
+	    (off_t)h->fssize * h->fsize) != 0)
+		die(BR_STARTUP, "out of memory for %u inodes", h->maxino);
+	b->ds.ob = obuf_cur(&b->ds.obuf);
+	memset(sp, 0, sizeof(*sp));
+	/* -r: the same files make the same bytes, whenever dumped. */
+	sp->date = b->rsync ? 0 : h->date;
+	sp->ddate = b->rsync ? 0 : h->ddate;
+	sp->volume = 1;
+	sp->level = h->level;
+	strcopy(sp->label, sizeof(sp->label), h->label);
+	strcopy(sp->filesys, sizeof(sp->filesys), h->fsname);
+	strcopy(sp->dev, sizeof(sp->dev), h->dev);
+	strcopy(sp->host, sizeof(sp->host), h->host);
+	sp->flags = b->dev.oldfmt ? 0 : DR_NEWINODEFMT;
+	sp->estimate = (int64_t)h->blocks;
 }
 
 static void
@@ -528,87 +648,120 @@ setrange(unsigned char *m, uint32_t a, uint32_t b)
 		bm_set(m, i - 1);
 }
 
-/* Is the device the file system the stream describes? */
 static void
-checkdevice(struct out *o, const struct line_header *h)
+onused(struct blkread *b, const struct line *ln)
 {
-	int same = ufs_samefs(o->devfd, h->sblock, h->ufs2, h->be, h->fsid);
-
-	if (same < 0)
-		die(BR_STARTUP, "%s: cannot read the superblock at byte %"
-		    PRId64 ":", o->devname, h->sblock);
-	if (!same)
-		die(BR_STARTUP, "%s: not the file system the stream describes "
-		    "(superblock at byte %" PRId64 " has another magic or "
-		    "fs_id than %08x:%08x)", o->devname, h->sblock,
-		    h->fsid[0], h->fsid[1]);
+	setrange(b->used, ln->u.range.first, ln->u.range.last);
 }
 
 static void
-begin(struct out *o, const struct line_header *h, const char *dev,
-    int forcelayout, int forcebe)
+ondumped(struct blkread *b, const struct line *ln)
 {
-	struct spcl *sp = &o->sp;
+	setrange(b->dumped, ln->u.range.first, ln->u.range.last);
+}
 
-	/* h lives in the reader's line buffer: keep our own copy. */
-	o->devname = strdup(dev != NULL ? dev : h->dev);
-	if (o->devname == NULL)
-		die(BR_STARTUP, "out of memory");
-	o->devfd = open(o->devname, O_RDONLY);
-	if (o->devfd < 0)
-		die(BR_STARTUP, "%s:", o->devname);
-	checkdevice(o, h);
-	/* Without it, salvage reads 512 bytes at a time through devfd. */
-	(void)sectorio_open(&o->sio, o->devname, (size_t)h->fsize);
-	o->layout = forcelayout >= 0 ? (enum layout)forcelayout :
-	    h->ufs2 ? LAYOUT_UFS2 : LAYOUT_NFS;
-	o->fsbe = h->be;
-	o->be = forcebe;
-	o->fsize = h->fsize;
-	o->fssize = h->fssize;
-	o->maxino = h->maxino;
-	o->oldfmt = h->oldinofmt;
-	o->used = bm_new(h->maxino);
-	o->dumped = bm_new(h->maxino);
-	if (o->used == NULL || o->dumped == NULL ||
-	    obuf_open(&o->obuf, STDOUT_FILENO, OBSIZE, o->readercopies) != 0 ||
-	    ra_open(&o->ra, o->devfd, (size_t)h->fsize,
-	    (off_t)h->fssize * h->fsize) != 0)
-		die(BR_STARTUP, "out of memory for %u inodes", h->maxino);
-	o->ob = obuf_cur(&o->obuf);
-	memset(sp, 0, sizeof(*sp));
-	/* -r: the same files make the same bytes, whenever dumped. */
-	sp->date = o->rsync ? 0 : h->date;
-	sp->ddate = o->rsync ? 0 : h->ddate;
-	sp->volume = 1;
-	sp->level = h->level;
-	strcopy(sp->label, sizeof(sp->label), h->label);
-	strcopy(sp->filesys, sizeof(sp->filesys), h->fsname);
-	strcopy(sp->dev, sizeof(sp->dev), h->dev);
-	strcopy(sp->host, sizeof(sp->host), h->host);
-	sp->flags = o->oldfmt ? 0 : DR_NEWINODEFMT;
-	sp->estimate = (int64_t)h->blocks;
+/*
+ * Before the first file, or the end: TS_TAPE and the two maps, now that
+ * the map lines are all read.  After a file: close its last chunk.
+ */
+static void
+betweenfiles(struct blkread *b)
+{
+	struct dumpstream *ds = &b->ds;
+
+	if (!b->mapsdone) {
+		b->mapsdone = 1;
+		ds->sp.flags |= DR_NEWHEADER;
+		ds->sp.inumber = 0;
+		puthead(ds, TS_TAPE);
+		ds->sp.flags &= ~DR_NEWHEADER;
+		ds->sp.estimate = 0;
+		putinomap(ds, TS_CLRI, b->used, b->maxino);
+		putinomap(ds, TS_BITS, b->dumped, b->maxino);
+	}
+	if (b->curtype != 0)
+		endinode(b);
 }
 
 static void
-putmaps(struct out *o)
+oninode(struct blkread *b, const struct line *ln)
 {
-	o->sp.flags |= DR_NEWHEADER;
-	o->sp.inumber = 0;
-	puthead(o, TS_TAPE);
-	o->sp.flags &= ~DR_NEWHEADER;
-	o->sp.estimate = 0;
-	putmap(o, TS_CLRI, o->used);
-	putmap(o, TS_BITS, o->dumped);
+	betweenfiles(b);
+	if (!bm_isset(b->dumped, ln->u.i.ino - 1))
+		die(BR_BADINPUT, "stdin: line %" PRIu64 ": inode %u is not in "
+		    "the dumped-inode map", b->lineno, ln->u.i.ino);
+	startinode(b, &ln->u.i);
 }
 
-static int
-hostbe(void)
+static void
+ondata(struct blkread *b, const struct line *ln)
 {
-	const uint16_t one = 1;
-
-	return *(const unsigned char *)&one == 0;
+	addrun(b, ln->u.data.ino, ln->u.data.run.off, ln->u.data.run.frag,
+	    ln->u.data.run.len, 0);
 }
+
+static void
+onext(struct blkread *b, const struct line *ln)
+{
+	/* The 4.4BSD layout has no c_extsize: a restore would take the
+	 * area for more of the file. */
+	if (b->ds.layout != LAYOUT_NFS)
+		addrun(b, ln->u.data.ino, ln->u.data.run.off, ln->u.data.run.frag,
+		    ln->u.data.run.len, 1);
+}
+
+/* A symbolic link's target, in the record behind its header. */
+static void
+onlink(struct blkread *b, const struct line *ln)
+{
+	struct dumpstream *ds = &b->ds;
+	unsigned char *p = ds->ob + ds->hdr + TP_BSIZE;
+
+	memset(p, 0, TP_BSIZE);
+	memcpy(p, ln->u.str.bytes, ln->u.str.len);
+	ds->sp.addr[ds->nslots++] = 1;
+	ds->ndata++;
+}
+
+static void
+onomit(struct blkread *b, const struct line *ln)
+{
+	if (b->nomit == b->capomit) {
+		b->capomit = b->capomit ? 2 * b->capomit : 16;
+		b->omit = realloc(b->omit, b->capomit * sizeof(*b->omit));
+		if (b->omit == NULL)
+			die(BR_FAILED, "out of memory");
+	}
+	b->omit[b->nomit++] = ln->u.omit.off;
+}
+
+static void
+onend(struct blkread *b, const struct line *ln)
+{
+	struct dumpstream *ds = &b->ds;
+
+	betweenfiles(b);
+	b->upstream = ln->u.end.errors;
+	memset(&ds->sp.i, 0, sizeof(ds->sp.i));
+	memset(ds->sp.addr, 0, sizeof(ds->sp.addr));
+	ds->sp.count = 0;
+	ds->sp.inumber = b->maxino - 1;
+	puthead(ds, TS_END);
+}
+
+/* What each kind of line adds to the dump stream; paths add nothing. */
+static void (*const linehandler[])(struct blkread *, const struct line *) = {
+	[LN_HEADER] = onheader,
+	[LN_USED] = onused,
+	[LN_DUMPED] = ondumped,
+	[LN_INODE] = oninode,
+	[LN_DATA] = ondata,
+	[LN_EXT] = onext,
+	[LN_LINK] = onlink,
+	[LN_NAME] = NULL,
+	[LN_OMIT] = onomit,
+	[LN_END] = onend,
+};
 
 /*
  * No byte at all on stdin: nothing to do and nothing written.  From a
@@ -632,15 +785,75 @@ emptyinput(void)
 	return 1;
 }
 
+/* Turn the dscan stream on stdin into the dump stream on stdout. */
+static void
+convert(struct blkread *b)
+{
+	static struct streamreader sr;
+	static struct line ln;
+	int n;
+
+	stream_reader_init(&sr, stdin, "stdin");
+	while ((n = stream_read(&sr, &ln)) > 0) {
+		b->lineno = sr.lineno;
+		if (linehandler[ln.type] != NULL)
+			linehandler[ln.type](b, &ln);
+	}
+	if (n < 0)
+		die(BR_BADINPUT, "%s; the dump stream is incomplete (no TS_END)",
+		    sr.err);
+	flushout(&b->ds);
+}
+
+/* Say what the dump left out or could not read: the exit status. */
+static int
+report(const struct blkread *b)
+{
+	if (b->eaomitted > 0)
+		warnmsg("%s: the extended attributes of %lu file%s are left "
+		    "out: the 4.4BSD header layout (-F nfs) has no room for "
+		    "them", b->dev.name, b->eaomitted,
+		    b->eaomitted == 1 ? "" : "s");
+	if (b->errors > 0 || b->upstream > 0) {
+		warnmsg("%lu unreadable or damaged blocks here, %" PRIu64
+		    " errors reported by the scan; the dump is complete but "
+		    "not faithful", b->errors, b->upstream);
+		return BR_DAMAGED;
+	}
+	return BR_OK;
+}
+
+static int
+hostbe(void)
+{
+	const uint16_t one = 1;
+
+	return *(const unsigned char *)&one == 0;
+}
+
+static int
+byteorderarg(const char *arg)
+{
+	if (strcmp(arg, "le") != 0 && strcmp(arg, "be") != 0)
+		die(BR_STARTUP, "-E: byte order \"%s\" is not le or be", arg);
+	return strcmp(arg, "be") == 0;
+}
+
+static int
+layoutarg(const char *arg)
+{
+	if (strcmp(arg, "ufs2") == 0)
+		return LAYOUT_UFS2;
+	if (strcmp(arg, "nfs") == 0)
+		return LAYOUT_NFS;
+	die(BR_STARTUP, "-F: header layout \"%s\" is not ufs2 or nfs", arg);
+}
+
 int
 main(int argc, char *argv[])
 {
-	static struct out o;
-	static struct streamreader sr;
-	static struct line ln;
-	const char *dev = NULL;
-	int ch, n, layout = -1, be = hostbe(), mapsdone = 0;
-	uint64_t upstream = 0;
+	static struct blkread b;
+	int ch;
 
 	setprogname_(argv[0]);
 	bigpipe(STDIN_FILENO);
@@ -650,43 +863,36 @@ main(int argc, char *argv[])
 	 * first (DUMP_ASKS_INT, see dump(8)). */
 	if (!ask_onint())
 		signal(SIGINT, SIG_DFL);
-	o.maxerrors = 32;
+	b.forcelayout = -1;
+	b.ds.be = hostbe();
+	b.maxerrors = 32;
 	while ((ch = getopt(argc, argv, "d:E:F:I:RrSU")) != -1) {
 		switch (ch) {
 		case 'd':
-			dev = optarg;
+			b.devarg = optarg;
 			break;
 		case 'E':
-			if (strcmp(optarg, "le") != 0 && strcmp(optarg, "be") != 0)
-				die(BR_STARTUP, "-E: byte order \"%s\" is not "
-				    "le or be", optarg);
-			be = strcmp(optarg, "be") == 0;
+			b.ds.be = byteorderarg(optarg);
 			break;
 		case 'F':
-			if (strcmp(optarg, "ufs2") == 0)
-				layout = LAYOUT_UFS2;
-			else if (strcmp(optarg, "nfs") == 0)
-				layout = LAYOUT_NFS;
-			else
-				die(BR_STARTUP, "-F: header layout \"%s\" is not "
-				    "ufs2 or nfs", optarg);
+			b.forcelayout = layoutarg(optarg);
 			break;
 		case 'I':
-			o.maxerrors = (unsigned long)numarg(optarg, "-I", 0,
+			b.maxerrors = (unsigned long)numarg(optarg, "-I", 0,
 			    1000000000);
 			break;
 		case 'R':
-			o.rsync = 2;
+			b.rsync = 2;
 			break;
 		case 'r':
-			if (o.rsync == 0)
-				o.rsync = 1;
+			if (b.rsync == 0)
+				b.rsync = 1;
 			break;
 		case 'S':
-			o.readercopies = 1;
+			b.readercopies = 1;
 			break;
 		case 'U':
-			o.usec = 1;
+			b.usec = 1;
 			break;
 		default:
 			usage();
@@ -696,85 +902,9 @@ main(int argc, char *argv[])
 	if (argc != 0)
 		usage();
 
-	o.tty = ask_open();
+	b.tty = ask_open();
 	if (emptyinput())
 		return BR_STARTUP;
-	stream_reader_init(&sr, stdin, "stdin");
-	while ((n = stream_read(&sr, &ln)) > 0) {
-		switch (ln.type) {
-		case LN_HEADER:
-			begin(&o, &ln.u.h, dev, layout, be);
-			break;
-		case LN_USED:
-			setrange(o.used, ln.u.range.first, ln.u.range.last);
-			break;
-		case LN_DUMPED:
-			setrange(o.dumped, ln.u.range.first, ln.u.range.last);
-			break;
-		case LN_INODE:
-			if (!mapsdone++)
-				putmaps(&o);
-			if (o.curtype != 0)
-				endinode(&o);
-			if (!bm_isset(o.dumped, ln.u.i.ino - 1))
-				die(BR_BADINPUT, "stdin: line %" PRIu64 ": inode "
-				    "%u is not in the dumped-inode map",
-				    sr.lineno, ln.u.i.ino);
-			startinode(&o, &ln.u.i);
-			break;
-		case LN_EXT:
-			/* The 4.4BSD layout has no c_extsize: a restore
-			 * would take the area for more of the file. */
-			if (o.layout == LAYOUT_NFS)
-				break;
-			/* FALLTHROUGH */
-		case LN_DATA:
-			addrun(&o, ln.u.data.ino, ln.u.data.run.off,
-			    ln.u.data.run.frag, ln.u.data.run.len,
-			    ln.type == LN_EXT);
-			break;
-		case LN_LINK:
-			putlink(&o, ln.u.str.bytes, ln.u.str.len);
-			break;
-		case LN_NAME:
-			break;
-		case LN_OMIT:
-			if (o.nomit == o.capomit) {
-				o.capomit = o.capomit ? 2 * o.capomit : 16;
-				o.omit = realloc(o.omit, o.capomit *
-				    sizeof(*o.omit));
-				if (o.omit == NULL)
-					die(BR_STARTUP, "out of memory");
-			}
-			o.omit[o.nomit++] = ln.u.omit.off;
-			break;
-		case LN_END:
-			if (!mapsdone++)
-				putmaps(&o);
-			if (o.curtype != 0)
-				endinode(&o);
-			upstream = ln.u.end.errors;
-			memset(&o.sp.i, 0, sizeof(o.sp.i));
-			memset(o.sp.addr, 0, sizeof(o.sp.addr));
-			o.sp.count = 0;
-			o.sp.inumber = o.maxino - 1;
-			puthead(&o, TS_END);
-			break;
-		}
-	}
-	if (n < 0)
-		die(BR_BADINPUT, "%s; the dump stream is incomplete (no TS_END)",
-		    sr.err);
-	flushout(&o);
-	if (o.eaomitted > 0)
-		warnmsg("%s: the extended attributes of %lu file%s are left "
-		    "out: the 4.4BSD header layout (-F nfs) has no room for "
-		    "them", o.devname, o.eaomitted, o.eaomitted == 1 ? "" : "s");
-	if (o.errors > 0 || upstream > 0) {
-		warnmsg("%lu unreadable or damaged blocks here, %" PRIu64
-		    " errors reported by the scan; the dump is complete but "
-		    "not faithful", o.errors, upstream);
-		return BR_DAMAGED;
-	}
-	return BR_OK;
+	convert(&b);
+	return report(&b);
 }

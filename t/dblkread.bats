@@ -58,6 +58,12 @@ setup() {
 	[[ "$output" == *"no TS_END"* ]]
 }
 
+@test "an output that cannot be written gives exit 4, not the 3 of a bad stream" {
+	[ -w /dev/full ] || skip "no /dev/full to make a write fail"
+	run -4 --separate-stderr sh -c "dblkread <'$BATS_TEST_TMPDIR/rec' >/dev/full"
+	[ "$stderr" = "dblkread: write: No space left on device" ]
+}
+
 @test "a record naming a block beyond the file system is reported, zeroed, exit 2" {
 	sed -i 's/^d 4 0 65 23$/d 4 0 99999999 23/' "$BATS_TEST_TMPDIR/rec"
 	run -2 --separate-stderr sh -c "dblkread <'$BATS_TEST_TMPDIR/rec' >'$BATS_TEST_TMPDIR/d'"
