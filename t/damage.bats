@@ -395,6 +395,7 @@ setptr() {
 	[[ "$output" == *"dblkread: $img: inode $ino: 1024 bytes at byte $((frag * 512 + 1024)) (fragment $((frag + 2)), file offset 1024) cannot be read; zeros written: Input/output error"* ]]
 	[[ "$output" == *"dblkread: 2 unreadable or damaged blocks here"* ]]
 	[[ "$output" == *"  DUMP: The dump failed: dblkread (exit status 2)"* ]]
+	[[ "$output" == *"  DUMP: $T/d holds a complete dump, but the damaged parts named above are left out or zeros"* ]]
 	[ ! -e "$T/dd" ]
 	unset READ_EIO LD_PRELOAD
 	# The rest is there, the lost blocks are zeros.
@@ -414,6 +415,7 @@ setptr() {
 	export READ_EIO="$img:$((frag * 512))-$((frag * 512 + 20480))"
 	run -3 setsid dump -0 -f "$T/d" "$img"
 	[[ "$output" == *"dblkread: $img: giving up after 33 unreadable blocks (no terminal to ask; -I sets the limit, 0 for none); the dump stream is incomplete (no TS_END)"* ]]
+	[[ "$output" == *"  DUMP: dblkread could not write the dump stream, ran out of memory or gave up on an unreadable device"* ]]
 	run -3 setsid dump -0 -I 0 -f "$T/d" "$img"
 	[[ "$output" == *"dblkread: 40 unreadable or damaged blocks here"* ]]
 	run -3 setsid dump -0 -I 50 -f "$T/d" "$img"

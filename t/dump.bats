@@ -50,6 +50,52 @@ setup() {
 	printf '\355\361' | dd of="$img" bs=1 seek=$((40 * 4096 + 5 * 256)) conv=notrunc 2>/dev/null
 	run -3 sh -c "dump -0 -f '$BATS_TEST_TMPDIR/d' '$img' 2>&1"
 	[[ "$output" == *"  DUMP: The dump failed: dscan (exit status 2) dblkread (exit status 2)"* ]]
+	[[ "$output" == *"  DUMP: $BATS_TEST_TMPDIR/d holds a complete dump, but the damaged parts named above are left out or zeros"* ]]
+	[[ "$output" != *"does not hold"* ]]
+}
+
+# fakestages DSCAN DBLKREAD DTAPEWR DDATE: run a copy of the script,
+# with -u, beside stand-ins for its programs that exit with these
+# statuses; its last lines in $output.
+fakestages() {
+	local f="$BATS_TEST_TMPDIR/fake" p shell=${DUMP_SH:-sh}
+	mkdir -p "$f"
+	cp "$TOP/bin/dump" "$f/dump"
+	for p in "dscan $1" "dblkread $2" "dtapewr $3" "ddate $4"; do
+		printf '#!/bin/sh\nexit %s\n' "${p#* }" >"$f/${p% *}"
+		chmod +x "$f/${p% *}"
+	done
+	# shellcheck disable=SC2086 # DUMP_SH may be a command and its arguments
+	run $shell "$f/dump" -0u -D "$BATS_TEST_TMPDIR/dd" -f "$BATS_TEST_TMPDIR/d" "$IMG"
+	[ "$status" = 3 ]
+	output=$(printf '%s\n' "${lines[@]:1}")
+}
+
+@test "a failed dump names the stage that caused it, by the exit statuses the programs share" {
+	local d="$BATS_TEST_TMPDIR/d"
+	fakestages 0 141 4 0
+	[ "$output" = "  DUMP: The dump failed: dblkread (killed by signal 13) dtapewr (exit status 4)
+  DUMP: dtapewr could not write its output
+  DUMP: $d does not hold a complete, faithful dump" ]
+	fakestages 137 3 3 0
+	[ "$output" = "  DUMP: The dump failed: dscan (killed by signal 9) dblkread (exit status 3) dtapewr (exit status 3)
+  DUMP: dscan was killed by signal 9
+  DUMP: $d does not hold a complete, faithful dump" ]
+	fakestages 141 4 3 0
+	[ "${lines[2]}" = "  DUMP: dblkread could not write the dump stream, ran out of memory or gave up on an unreadable device" ]
+	fakestages 0 3 0 0
+	[ "${lines[2]}" = "  DUMP: dblkread read a malformed or cut-short input" ]
+	fakestages 141 141 5 0
+	[ "${lines[2]}" = "  DUMP: dtapewr was ended by the operator" ]
+	fakestages 4 3 3 0
+	[ "${lines[2]}" = "  DUMP: dscan could not write its stream" ]
+	fakestages 0 2 0 0
+	[ "$output" = "  DUMP: The dump failed: dblkread (exit status 2)
+  DUMP: $d holds a complete dump, but the damaged parts named above are left out or zeros" ]
+	fakestages 0 0 0 3
+	[ "$output" = "  DUMP: The dump is complete, but $BATS_TEST_TMPDIR/dd has a malformed line and was not updated" ]
+	fakestages 0 0 0 4
+	[ "$output" = "  DUMP: The dump is complete, but $BATS_TEST_TMPDIR/dd was not updated" ]
 }
 
 @test "bad usage prints the synopsis and exits 1" {
