@@ -105,7 +105,7 @@ dir_blocks(const struct ufs *fs, uint32_t dirino, const unsigned char *p,
 			if (d.ino == 0)
 				continue;
 			d.off = off + blk + loc;
-			if ((rc = fn(arg, &d)) != 0)
+			if (fn != NULL && (rc = fn(arg, &d)) != 0)
 				return rc;
 		}
 	}

@@ -25,7 +25,10 @@ struct dent {
 	uint64_t		 off;		/* of the entry in the directory */
 };
 
-/* Return nonzero to stop the walk (that value is then returned). */
+/*
+ * Return nonzero to stop the walk (that value is then returned).  With
+ * no function (NULL) the walk only checks the entries and reports damage.
+ */
 typedef int (*dent_fn)(void *arg, const struct dent *d);
 
 int	dir_blocks(const struct ufs *fs, uint32_t dirino,

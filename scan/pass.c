@@ -94,7 +94,7 @@ scan_namelost(struct scan *s, struct names *nm)
  * sector, marking the inodes of each sector that cannot be read.
  */
 static void
-salvage(struct scan *s, uint32_t start, uint32_t n)
+rereadinodes(struct scan *s, uint32_t start, uint32_t n)
 {
 	struct lostino l;
 
@@ -127,7 +127,7 @@ scan_getraw(struct scan *s, uint32_t ino, const unsigned char **raw)
 		s->icount = n;
 		memset(s->ibad, 0, sizeof(s->ibad));
 		if (ufs_readinodes(fs, start, n, s->ibuf) != 0)
-			salvage(s, start, n);
+			rereadinodes(s, start, n);
 	}
 	if (s->ibad[ino - s->ifirst])
 		return -1;
@@ -285,8 +285,9 @@ scan_overhead(const struct scan *s)
 	return 4 + 2 * (((uint64_t)s->fs.maxino + 8191) / 8192);
 }
 
+/* Inode map m of n bits as the range lines of type t. */
 static void
-putmap(FILE *out, enum linetype t, const unsigned char *m, uint32_t n)
+putranges(FILE *out, enum linetype t, const unsigned char *m, uint32_t n)
 {
 	uint64_t a = 0, b;
 
@@ -313,14 +314,6 @@ putrun(void *arg, const struct run *r)
 	struct runout *ro = arg;
 
 	stream_put_run(ro->out, ro->type, ro->ino, r);
-	return 0;
-}
-
-static int
-direntry(void *arg, const struct dent *d)
-{
-	(void)arg;
-	(void)d;
 	return 0;
 }
 
@@ -373,87 +366,100 @@ toosparse(const struct scan *s, const struct dinode *dp)
 	    dp->blocks * DEV_BSIZE < dp->size / 1024;
 }
 
-/* Passes III and IV: one inode, as it is now. Returns 1 if written. */
+/*
+ * Whether inode ino, read again for passes III and IV, can still be
+ * dumped: it must be in use, of the kind the pass wants (wantdir) and
+ * sound.  Each refusal is said; those that are damage are counted.
+ */
 static int
-emitino(struct scan *s, uint32_t ino, int wantdir)
+dumpable(struct scan *s, uint32_t ino, const struct dinode *dp, int wantdir)
 {
 	const struct ufs *fs = &s->fs;
-	const unsigned char *raw;
-	struct line_inode ri;
-	struct nameout no;
-	struct omitout oo;
-	struct runout ro;
-	struct dinode di;
+	int type = dp->mode & UFS_IFMT;
 	const char *why;
-	int type, isdir;
 
-	if (scan_getraw(s, ino, &raw) <= 0) {
-		warnmsg("%s: inode %u: unreadable; not dumped", fs->dev, ino);
-		s->errors++;
-		return 0;
-	}
-	ufs_decode(fs, raw, ino, &di);
-	type = di.mode & UFS_IFMT;
-	isdir = type == UFS_IFDIR;
 	if (type == 0) {
 		warnmsg("%s: inode %u was freed during the dump; not dumped",
 		    fs->dev, ino);
 		return 0;
 	}
-	if (isdir != wantdir) {
+	if ((type == UFS_IFDIR) != wantdir) {
 		warnmsg("%s: inode %u changed type during the dump; not dumped",
 		    fs->dev, ino);
 		return 0;
 	}
-	if (ufs_checkino(fs, &di, &why) != 0) {
+	if (ufs_checkino(fs, dp, &why) != 0) {
 		warnmsg("%s: inode %u: %s (mode 0%o); not dumped", fs->dev,
-		    ino, why, di.mode);
-		s->errors++;
-		return 0;
-	}
-	if (toosparse(s, &di)) {
+		    ino, why, dp->mode);
+	} else if (toosparse(s, dp)) {
 		warnmsg("%s: inode %u: %llu bytes long but only %llu bytes "
 		    "allocated: its holes alone would take %llu MB of dump; "
 		    "taken for damage and not dumped (see -z)", fs->dev, ino,
-		    (unsigned long long)di.size,
-		    (unsigned long long)(di.blocks * DEV_BSIZE),
-		    (unsigned long long)(di.size / (TP_NINDIR * TP_BSIZE) /
+		    (unsigned long long)dp->size,
+		    (unsigned long long)(dp->blocks * DEV_BSIZE),
+		    (unsigned long long)(dp->size / (TP_NINDIR * TP_BSIZE) /
 		    1024));
-		s->errors++;
-		return 0;
-	}
-	if (ufs_isshortlink(fs, &di) &&
-	    memchr(di.shortlink, '\0', (size_t)di.size) != NULL) {
+	} else if (ufs_isshortlink(fs, dp) &&
+	    memchr(dp->shortlink, '\0', (size_t)dp->size) != NULL) {
 		warnmsg("%s: inode %u: symbolic link target holds a NUL byte; "
 		    "not dumped", fs->dev, ino);
-		s->errors++;
-		return 0;
+	} else {
+		return 1;
 	}
-	/* dump(8) writes a snapshot as an empty file. */
-	if (di.flags & SF_SNAPSHOT) {
-		di.size = 0;
-		di.flags &= ~(uint32_t)SF_SNAPSHOT;
+	s->errors++;
+	return 0;
+}
+
+/*
+ * The inode line of dp, as dump(8) writes it; dp is left as written:
+ * a snapshot, and a file that holds no data of its own, have size 0.
+ */
+static void
+putinode(FILE *out, uint32_t ino, struct dinode *dp)
+{
+	int type = dp->mode & UFS_IFMT;
+	struct line_inode ri;
+
+	if (dp->flags & SF_SNAPSHOT) {
+		dp->size = 0;
+		dp->flags &= ~(uint32_t)SF_SNAPSHOT;
 	}
 	if (type != UFS_IFREG && type != UFS_IFDIR && type != UFS_IFLNK)
-		di.size = 0;
+		dp->size = 0;
 	memset(&ri, 0, sizeof(ri));
 	ri.ino = ino;
-	ri.type = ufs_typechar(di.mode);
-	ri.mode = di.mode;
-	ri.nlink = di.nlink;
-	ri.uid = di.uid;
-	ri.gid = di.gid;
-	ri.size = di.size;
-	ri.blocks = di.blocks;
-	settime(&ri.atime, di.atime, di.atimensec);
-	settime(&ri.mtime, di.mtime, di.mtimensec);
-	settime(&ri.ctime, di.ctime, di.ctimensec);
-	settime(&ri.birthtime, di.birthtime, di.birthnsec);
-	ri.flags = di.flags;
-	ri.gen = di.gen;
-	ri.rdev = (type == UFS_IFCHR || type == UFS_IFBLK) ? di.rdev : 0;
-	ri.extsize = di.extsize;
-	stream_put_inode(s->out, &ri);
+	ri.type = ufs_typechar(dp->mode);
+	ri.mode = dp->mode;
+	ri.nlink = dp->nlink;
+	ri.uid = dp->uid;
+	ri.gid = dp->gid;
+	ri.size = dp->size;
+	ri.blocks = dp->blocks;
+	settime(&ri.atime, dp->atime, dp->atimensec);
+	settime(&ri.mtime, dp->mtime, dp->mtimensec);
+	settime(&ri.ctime, dp->ctime, dp->ctimensec);
+	settime(&ri.birthtime, dp->birthtime, dp->birthnsec);
+	ri.flags = dp->flags;
+	ri.gen = dp->gen;
+	ri.rdev = (type == UFS_IFCHR || type == UFS_IFBLK) ? dp->rdev : 0;
+	ri.extsize = dp->extsize;
+	stream_put_inode(out, &ri);
+}
+
+/*
+ * What follows an inode record: its paths (-p), the entries the tree
+ * check left out of a directory, and where its data and its extended
+ * attributes lie.
+ */
+static void
+putcontents(struct scan *s, uint32_t ino, const struct dinode *dp)
+{
+	const struct ufs *fs = &s->fs;
+	int isdir = (dp->mode & UFS_IFMT) == UFS_IFDIR;
+	struct nameout no;
+	struct omitout oo;
+	struct runout ro;
+
 	if (s->names != NULL) {
 		no.out = s->out;
 		no.ino = ino;
@@ -461,27 +467,44 @@ emitino(struct scan *s, uint32_t ino, int wantdir)
 	}
 	if (isdir) {
 		oo.out = s->out;
-		oo.size = di.size;
+		oo.size = dp->size;
 		scan_omitted(s, ino, putomit, &oo);
 	}
-
 	/* Check every entry of a directory: restore skips mangled ones
 	 * without a word, so damage must be reported here. */
-	if (isdir && di.size > 0)
-		dir_walk(fs, &di, s->indbuf, direntry, NULL, &s->errors);
+	if (isdir && dp->size > 0)
+		dir_walk(fs, dp, s->indbuf, NULL, NULL, &s->errors);
 	ro.out = s->out;
 	ro.ino = ino;
-	if (ufs_isshortlink(fs, &di)) {
-		stream_put_str(s->out, LN_LINK, ino, di.shortlink,
-		    (size_t)di.size);
-	} else if (di.size > 0) {
+	if (ufs_isshortlink(fs, dp)) {
+		stream_put_str(s->out, LN_LINK, ino, dp->shortlink, (size_t)dp->size);
+	} else if (dp->size > 0) {
 		ro.type = LN_DATA;
-		bmap_walk(fs, &di, 0, s->indbuf, putrun, &ro, &s->errors);
+		bmap_walk(fs, dp, 0, s->indbuf, putrun, &ro, &s->errors);
 	}
-	if (di.extsize > 0) {
+	if (dp->extsize > 0) {
 		ro.type = LN_EXT;
-		bmap_walk(fs, &di, 1, s->indbuf, putrun, &ro, &s->errors);
+		bmap_walk(fs, dp, 1, s->indbuf, putrun, &ro, &s->errors);
 	}
+}
+
+/* Passes III and IV: one inode, as it is now. Returns 1 if written. */
+static int
+emitino(struct scan *s, uint32_t ino, int wantdir)
+{
+	const unsigned char *raw;
+	struct dinode di;
+
+	if (scan_getraw(s, ino, &raw) <= 0) {
+		warnmsg("%s: inode %u: unreadable; not dumped", s->fs.dev, ino);
+		s->errors++;
+		return 0;
+	}
+	ufs_decode(&s->fs, raw, ino, &di);
+	if (!dumpable(s, ino, &di, wantdir))
+		return 0;
+	putinode(s->out, ino, &di);
+	putcontents(s, ino, &di);
 	return 1;
 }
 
@@ -492,7 +515,7 @@ scan_emit(struct scan *s)
 	const struct ufs *fs = &s->fs;
 	struct line_header h;
 	uint64_t ino, written = 0;
-	int pass;
+	int wantdirs;
 
 	memset(&h, 0, sizeof(h));
 	strcopy(h.dev, sizeof(h.dev), fs->dev);
@@ -518,17 +541,18 @@ scan_emit(struct scan *s)
 	h.inodes = s->ninodes;
 	h.blocks = s->estimate + scan_overhead(s);
 	stream_put_header(s->out, &h);
-	putmap(s->out, LN_USED, s->used, fs->maxino);
-	putmap(s->out, LN_DUMPED, s->dump, fs->maxino);
-	for (pass = 1; pass >= 0; pass--) {
-		if (pass == 0)
+	putranges(s->out, LN_USED, s->used, fs->maxino);
+	putranges(s->out, LN_DUMPED, s->dump, fs->maxino);
+	/* Pass III wants the directories, pass IV the other files. */
+	for (wantdirs = 1; wantdirs >= 0; wantdirs--) {
+		if (!wantdirs)
 			scan_note(s, "dumping (Pass IV) [regular files]");
 		ino = 0;
 		while ((ino = bm_next(s->dump, ino + 1, fs->maxino)) <
 		    fs->maxino) {
-			if (bm_isset(s->dirs, ino) == pass)
+			if (bm_isset(s->dirs, ino) == wantdirs)
 				written += (uint64_t)emitino(s, (uint32_t)ino,
-				    pass);
+				    wantdirs);
 			if (ferror(s->out))
 				return -1;
 		}
