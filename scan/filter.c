@@ -82,51 +82,100 @@ append(void *list, int n, size_t size)
 	return p;
 }
 
+static struct filter *
+newfilter(void)
+{
+	struct filter *f = calloc(1, sizeof(*f));
+
+	if (f == NULL)
+		die(DS_STARTUP, "out of memory");
+	f->uid = f->gid = -1;
+	f->newerlevel = -1;
+	f->maxsize = UINT64_MAX;
+	return f;
+}
+
+/* size<N, size<=N, size>N, size>=N or size=N (crit[4] is <, > or =). */
+static void
+addsize(struct filter *f, const char *crit)
+{
+	int orequal = crit[5] == '=', bad = 0;
+	const char *val = crit + 5 + (orequal && crit[4] != '=');
+	uint64_t v;
+
+	if (parsesize(val, &v) != 0) {
+		bad = 1;
+	} else if (crit[4] == '=') {
+		f->minsize = f->minsize > v ? f->minsize : v;
+		f->maxsize = f->maxsize < v ? f->maxsize : v;
+	} else if (crit[4] == '>') {
+		if (!orequal && v == UINT64_MAX)
+			bad = 1;
+		v += !orequal;
+		f->minsize = f->minsize > v ? f->minsize : v;
+	} else {
+		if (!orequal && v == 0)
+			bad = 1;
+		v -= !orequal;
+		f->maxsize = f->maxsize < v ? f->maxsize : v;
+	}
+	if (bad)
+		die(DS_STARTUP, "-w %s: a size is a number of bytes, with k, "
+		    "M, G or T after it for 1024, 1024^2...", crit);
+}
+
+static void
+addtypes(struct filter *f, const char *val)
+{
+	int i;
+
+	for (i = 0; val[i] != '\0'; i++) {
+		if (typebit(val[i]) == 0)
+			break;
+		f->types |= typebit(val[i]);
+	}
+	if (i == 0 || val[i] != '\0')
+		die(DS_STARTUP, "-w type=%s: types are letters among %s", val,
+		    typeletters);
+}
+
+/* newer=: seconds since the epoch, a ctime(3) date, or level:N. */
+static void
+addnewer(struct filter *f, const char *val)
+{
+	long long n;
+	time_t t;
+
+	f->hasnewer = 1;
+	if (strncmp(val, "level:", 6) == 0) {
+		if (parsenum(val + 6, 0, 9, &n) != 0)
+			die(DS_STARTUP, "-w newer=%s: the level is 0 to 9", val);
+		f->newerlevel = (int)n;
+	} else if (parsenum(val, INT64_MIN, INT64_MAX, &n) == 0) {
+		f->newer = n;
+	} else if (dd_parsedate(val, &t) == 0) {
+		f->newer = (int64_t)t;
+	} else {
+		die(DS_STARTUP, "-w newer=%s: not seconds since the epoch, a "
+		    "date like \"Sun Nov 15 09:00:00 2026\", or level:N", val);
+	}
+}
+
 /* Take one -w criterion; the message names it when it is malformed. */
 void
 filter_add(struct scan *s, char *crit)
 {
-	struct filter *f = s->filter;
-	uint64_t v;
-	long long n;
+	struct filter *f;
 	const char *val;
+	long long n;
 	char *eq;
-	int bad = 0, i;
 
-	if (f == NULL) {
-		f = s->filter = calloc(1, sizeof(*f));
-		if (f == NULL)
-			die(DS_STARTUP, "out of memory");
-		f->uid = f->gid = -1;
-		f->newerlevel = -1;
-		f->maxsize = UINT64_MAX;
-	}
-	if (strncmp(crit, "size", 4) == 0 && strchr("<>=", crit[4]) != NULL &&
-	    crit[4] != '\0') {
-		int ge = crit[4] == '>', le = crit[4] == '<';
-		int orequal = crit[5] == '=';
-
-		val = crit + 5 + (orequal && crit[4] != '=');
-		if (parsesize(val, &v) != 0)
-			bad = 1;
-		else if (crit[4] == '=') {
-			f->minsize = f->minsize > v ? f->minsize : v;
-			f->maxsize = f->maxsize < v ? f->maxsize : v;
-		} else if (ge) {
-			if (!orequal && v == UINT64_MAX)
-				bad = 1;
-			v += !orequal;
-			f->minsize = f->minsize > v ? f->minsize : v;
-		} else if (le) {
-			if (!orequal && v == 0)
-				bad = 1;
-			v -= !orequal;
-			f->maxsize = f->maxsize < v ? f->maxsize : v;
-		}
-		if (bad)
-			die(DS_STARTUP, "-w %s: a size is a number of bytes, "
-			    "with k, M, G or T after it for 1024, 1024^2...",
-			    crit);
+	if (s->filter == NULL)
+		s->filter = newfilter();
+	f = s->filter;
+	if (strncmp(crit, "size", 4) == 0 && crit[4] != '\0' &&
+	    strchr("<>=", crit[4]) != NULL) {
+		addsize(f, crit);
 		return;
 	}
 	eq = strchr(crit, '=');
@@ -136,14 +185,7 @@ filter_add(struct scan *s, char *crit)
 	*eq = '\0';
 	val = eq + 1;
 	if (strcmp(crit, "type") == 0) {
-		for (i = 0; val[i] != '\0'; i++)
-			if (typebit(val[i]) == 0)
-				bad = 1;
-			else
-				f->types |= typebit(val[i]);
-		if (bad || i == 0)
-			die(DS_STARTUP, "-w type=%s: types are letters among %s",
-			    val, typeletters);
+		addtypes(f, val);
 	} else if (strcmp(crit, "uid") == 0 || strcmp(crit, "gid") == 0) {
 		if (parsenum(val, 0, 0xffffffffLL, &n) != 0)
 			die(DS_STARTUP, "-w %s=%s: not a number from 0 to %u",
@@ -159,25 +201,11 @@ filter_add(struct scan *s, char *crit)
 		f->paths = append(f->paths, f->npaths, sizeof(char *));
 		f->paths[f->npaths++] = (char *)val;
 	} else if (strcmp(crit, "newer") == 0) {
-		time_t t;
-
-		f->hasnewer = 1;
-		if (strncmp(val, "level:", 6) == 0) {
-			if (parsenum(val + 6, 0, 9, &n) != 0)
-				die(DS_STARTUP, "-w newer=%s: the level is 0 to "
-				    "9", val);
-			f->newerlevel = (int)n;
-		} else if (parsenum(val, INT64_MIN, INT64_MAX, &n) == 0)
-			f->newer = n;
-		else if (dd_parsedate(val, &t) == 0)
-			f->newer = (int64_t)t;
-		else
-			die(DS_STARTUP, "-w newer=%s: not seconds since the "
-			    "epoch, a date like \"Sun Nov 15 09:00:00 2026\", "
-			    "or level:N", val);
-	} else
+		addnewer(f, val);
+	} else {
 		die(DS_STARTUP, "-w %s: no such criterion (type, size, uid, "
 		    "gid, ino, newer, path)", crit);
+	}
 }
 
 /* ino= lists: numbers, ranges a-b, or @file of those. */
