@@ -92,29 +92,73 @@ devicesize(int fd)
 	return end > 0 ? end : 0;
 }
 
+/* The superblock fields that are checked but not kept in struct ufs. */
+struct sbraw {
+	int32_t		 sbsize, fragshift, fsbtodb, inopb, nindir;
+};
+
+/* The first field out of its range, with the range it must be in. */
+struct sbbad {
+	const char	*field;
+	long long	 val;
+	char		 range[128];
+};
+
 /*
- * Copy the fields we use out of a candidate superblock.  Returns 0, or -1
- * after naming the first field that is out of its range.
+ * Note the field if cond fails and no field before it did; the range is
+ * formatted (and the values in it worked out) only then, as a value may
+ * divide by a field the checks before vouched for.
  */
-static int
-loadsb(struct ufs *fs, const unsigned char *sb, off_t loc)
+#define SBCHECK(b, cond, name, v, ...) \
+	if ((b)->field == NULL && !(cond)) { \
+		(b)->field = name; \
+		(b)->val = (long long)(v); \
+		snprintf((b)->range, sizeof((b)->range), __VA_ARGS__); \
+	}
+
+/* The fields that differ between UFS1 and UFS2. */
+static void
+loadsbversion(struct ufs *fs, const unsigned char *sb)
 {
 	int be = fs->be;
-	int32_t sbsize, fragshift, fsbtodb, inopb, nindir;
-	const char *field = NULL;
-	long long bad = 0;
-	char range[128] = "";
 
-	sbsize = (int32_t)get32(sb + SB_SBSIZE, be);
+	fs->dinsize = fs->ufs2 ? 256 : 128;
+	if (fs->ufs2) {
+		fs->size = (int64_t)get64(sb + SB_SIZE, be);
+		fs->time = (int64_t)get64(sb + SB_TIME, be);
+		fs->old_cgoffset = 0;
+		fs->old_cgmask = -1;
+		fs->flags = (int32_t)get32(sb + SB_FLAGS, be);
+		fs->oldinofmt = 0;
+		return;
+	}
+	fs->size = (int32_t)get32(sb + SB_OLD_SIZE, be);
+	fs->time = (int32_t)get32(sb + SB_OLD_TIME, be);
+	fs->old_cgoffset = (int32_t)get32(sb + SB_OLD_CGOFFSET, be);
+	fs->old_cgmask = (int32_t)get32(sb + SB_OLD_CGMASK, be);
+	if (sb[SB_OLD_FLAGS] & FS_FLAGS_UPDATED)
+		fs->flags = (int32_t)get32(sb + SB_FLAGS, be);
+	else
+		fs->flags = sb[SB_OLD_FLAGS];
+	fs->oldinofmt = (int32_t)get32(sb + SB_INODEFMT, be) < FS_44INODEFMT;
+}
+
+/* Copy the fields we use out of a candidate superblock, unchecked. */
+static void
+loadsbfields(struct ufs *fs, const unsigned char *sb, struct sbraw *r)
+{
+	int be = fs->be;
+
+	r->sbsize = (int32_t)get32(sb + SB_SBSIZE, be);
 	fs->bsize = (int32_t)get32(sb + SB_BSIZE, be);
 	fs->fsize = (int32_t)get32(sb + SB_FSIZE, be);
 	fs->frag = (int32_t)get32(sb + SB_FRAG, be);
 	fs->bshift = (int32_t)get32(sb + SB_BSHIFT, be);
 	fs->fshift = (int32_t)get32(sb + SB_FSHIFT, be);
-	fragshift = (int32_t)get32(sb + SB_FRAGSHIFT, be);
-	fsbtodb = (int32_t)get32(sb + SB_FSBTODB, be);
-	nindir = (int32_t)get32(sb + SB_NINDIR, be);
-	inopb = (int32_t)get32(sb + SB_INOPB, be);
+	r->fragshift = (int32_t)get32(sb + SB_FRAGSHIFT, be);
+	r->fsbtodb = (int32_t)get32(sb + SB_FSBTODB, be);
+	r->nindir = (int32_t)get32(sb + SB_NINDIR, be);
+	r->inopb = (int32_t)get32(sb + SB_INOPB, be);
 	fs->ncg = get32(sb + SB_NCG, be);
 	fs->ipg = get32(sb + SB_IPG, be);
 	fs->fpg = (int32_t)get32(sb + SB_FPG, be);
@@ -126,111 +170,94 @@ loadsb(struct ufs *fs, const unsigned char *sb, off_t loc)
 	fs->maxsymlinklen = (int32_t)get32(sb + SB_MAXSYMLINKLEN, be);
 	fs->id[0] = get32(sb + SB_ID, be);
 	fs->id[1] = get32(sb + SB_ID + 4, be);
-	fs->dinsize = fs->ufs2 ? 256 : 128;
-	if (fs->ufs2) {
-		fs->size = (int64_t)get64(sb + SB_SIZE, be);
-		fs->time = (int64_t)get64(sb + SB_TIME, be);
-		fs->old_cgoffset = 0;
-		fs->old_cgmask = -1;
-		fs->flags = (int32_t)get32(sb + SB_FLAGS, be);
-		fs->oldinofmt = 0;
-	} else {
-		fs->size = (int32_t)get32(sb + SB_OLD_SIZE, be);
-		fs->time = (int32_t)get32(sb + SB_OLD_TIME, be);
-		fs->old_cgoffset = (int32_t)get32(sb + SB_OLD_CGOFFSET, be);
-		fs->old_cgmask = (int32_t)get32(sb + SB_OLD_CGMASK, be);
-		if (sb[SB_OLD_FLAGS] & FS_FLAGS_UPDATED)
-			fs->flags = (int32_t)get32(sb + SB_FLAGS, be);
-		else
-			fs->flags = sb[SB_OLD_FLAGS];
-		fs->oldinofmt = (int32_t)get32(sb + SB_INODEFMT, be) <
-		    FS_44INODEFMT;
-	}
+	loadsbversion(fs, sb);
 	memcpy(fs->volname, sb + SB_VOLNAME, 32);
 	fs->volname[32] = '\0';
 	memcpy(fs->fsmnt, sb + SB_FSMNT, 468);
 	fs->fsmnt[468] = '\0';
+}
 
-#define CHECK(cond, name, val, fmt, ...) \
-	if (field == NULL && !(cond)) { \
-		field = name; \
-		bad = (long long)(val); \
-		snprintf(range, sizeof(range), fmt, __VA_ARGS__); \
-	}
-	CHECK(sbsize >= SB_STRUCTSIZE && sbsize <= SBLOCKSIZE, "fs_sbsize",
-	    sbsize, "from %d to %d", SB_STRUCTSIZE, SBLOCKSIZE);
-	CHECK(ispow2(fs->bsize) && fs->bsize >= MINBSIZE &&
+/* The block and fragment sizes, and what follows from them. */
+static void
+checksizes(const struct ufs *fs, const struct sbraw *r, struct sbbad *b)
+{
+	SBCHECK(b, r->sbsize >= SB_STRUCTSIZE && r->sbsize <= SBLOCKSIZE,
+	    "fs_sbsize", r->sbsize, "from %d to %d", SB_STRUCTSIZE,
+	    SBLOCKSIZE);
+	SBCHECK(b, ispow2(fs->bsize) && fs->bsize >= MINBSIZE &&
 	    fs->bsize <= MAXBSIZE, "fs_bsize", fs->bsize,
 	    "a power of two from %d to %d", MINBSIZE, MAXBSIZE);
-	CHECK(ispow2(fs->fsize) && fs->fsize >= DEV_BSIZE &&
+	SBCHECK(b, ispow2(fs->fsize) && fs->fsize >= DEV_BSIZE &&
 	    fs->fsize <= fs->bsize && fs->bsize / fs->fsize <= 8, "fs_fsize",
 	    fs->fsize, "a power of two from %d to %d",
 	    fs->bsize / 8 > DEV_BSIZE ? fs->bsize / 8 : DEV_BSIZE, fs->bsize);
-	CHECK(fs->frag == fs->bsize / fs->fsize, "fs_frag", fs->frag,
+	SBCHECK(b, fs->frag == fs->bsize / fs->fsize, "fs_frag", fs->frag,
 	    "fs_bsize / fs_fsize = %d", fs->bsize / fs->fsize);
-	CHECK(fs->bshift == log2i(fs->bsize), "fs_bshift", fs->bshift,
+	SBCHECK(b, fs->bshift == log2i(fs->bsize), "fs_bshift", fs->bshift,
 	    "%d", log2i(fs->bsize));
-	CHECK(fs->fshift == log2i(fs->fsize), "fs_fshift", fs->fshift,
+	SBCHECK(b, fs->fshift == log2i(fs->fsize), "fs_fshift", fs->fshift,
 	    "%d", log2i(fs->fsize));
-	CHECK(fragshift == log2i(fs->frag), "fs_fragshift", fragshift,
-	    "%d", log2i(fs->frag));
-	CHECK(fsbtodb == log2i(fs->fsize / DEV_BSIZE), "fs_fsbtodb", fsbtodb,
-	    "%d", log2i(fs->fsize / DEV_BSIZE));
-	CHECK(inopb == fs->bsize / fs->dinsize, "fs_inopb", inopb,
+	SBCHECK(b, r->fragshift == log2i(fs->frag), "fs_fragshift",
+	    r->fragshift, "%d", log2i(fs->frag));
+	SBCHECK(b, r->fsbtodb == log2i(fs->fsize / DEV_BSIZE), "fs_fsbtodb",
+	    r->fsbtodb, "%d", log2i(fs->fsize / DEV_BSIZE));
+	SBCHECK(b, r->inopb == fs->bsize / fs->dinsize, "fs_inopb", r->inopb,
 	    "fs_bsize / %d = %d", fs->dinsize, fs->bsize / fs->dinsize);
-	CHECK(nindir == fs->bsize / (fs->ufs2 ? 8 : 4), "fs_nindir", nindir,
-	    "%d", fs->bsize / (fs->ufs2 ? 8 : 4));
-	CHECK(fs->ncg >= 1 && fs->ncg <= 0x7fffffff, "fs_ncg", fs->ncg,
+	SBCHECK(b, r->nindir == fs->bsize / (fs->ufs2 ? 8 : 4), "fs_nindir",
+	    r->nindir, "%d", fs->bsize / (fs->ufs2 ? 8 : 4));
+}
+
+/* The cylinder groups and where their parts lie. */
+static void
+checkgroups(const struct ufs *fs, const struct sbraw *r, struct sbbad *b)
+{
+	int32_t inopb = r->inopb;
+
+	SBCHECK(b, fs->ncg >= 1 && fs->ncg <= 0x7fffffff, "fs_ncg", fs->ncg,
 	    "from 1 to %d", 0x7fffffff);
-	CHECK(fs->ipg >= 1 && inopb > 0 && fs->ipg % (uint32_t)inopb == 0,
+	SBCHECK(b, fs->ipg >= 1 && inopb > 0 && fs->ipg % (uint32_t)inopb == 0,
 	    "fs_ipg", fs->ipg, "a positive multiple of fs_inopb (%d)", inopb);
-	CHECK((uint64_t)fs->ncg * fs->ipg <= 0xffffffffu, "fs_ipg", fs->ipg,
-	    "at most %llu with %u cylinder groups",
+	SBCHECK(b, (uint64_t)fs->ncg * fs->ipg <= 0xffffffffu, "fs_ipg",
+	    fs->ipg, "at most %llu with %u cylinder groups",
 	    0xffffffffull / (fs->ncg ? fs->ncg : 1), fs->ncg);
-	CHECK(fs->fpg >= fs->frag && fs->fpg % fs->frag == 0, "fs_fpg",
+	SBCHECK(b, fs->fpg >= fs->frag && fs->fpg % fs->frag == 0, "fs_fpg",
 	    fs->fpg, "a positive multiple of fs_frag (%d)", fs->frag);
-	CHECK(fs->size > (int64_t)(fs->ncg - 1) * fs->fpg &&
+	SBCHECK(b, fs->size > (int64_t)(fs->ncg - 1) * fs->fpg &&
 	    fs->size <= (int64_t)fs->ncg * fs->fpg, "fs_size", fs->size,
 	    "from %lld to %lld for %u cylinder groups of %d fragments",
 	    (long long)(fs->ncg - 1) * fs->fpg + 1,
 	    (long long)fs->ncg * fs->fpg, fs->ncg, fs->fpg);
-	CHECK(fs->sblkno >= 0 && fs->sblkno < fs->cblkno, "fs_sblkno",
+	SBCHECK(b, fs->sblkno >= 0 && fs->sblkno < fs->cblkno, "fs_sblkno",
 	    fs->sblkno, "below fs_cblkno (%d)", fs->cblkno);
-	CHECK(fs->cblkno < fs->iblkno, "fs_cblkno", fs->cblkno,
+	SBCHECK(b, fs->cblkno < fs->iblkno, "fs_cblkno", fs->cblkno,
 	    "below fs_iblkno (%d)", fs->iblkno);
-	CHECK(fs->cgsize > CG_INITEDIBLK + 4 && fs->cgsize <= MAXBSIZE &&
+	SBCHECK(b, fs->cgsize > CG_INITEDIBLK + 4 && fs->cgsize <= MAXBSIZE &&
 	    (int64_t)fs->cblkno * fs->fsize + fs->cgsize <=
 	    (int64_t)fs->iblkno * fs->fsize, "fs_cgsize", fs->cgsize,
 	    "from %d to %lld (the room before the inode blocks)",
 	    CG_INITEDIBLK + 8,
 	    ((long long)fs->iblkno - fs->cblkno) * fs->fsize);
-	CHECK(inopb > 0 && fs->iblkno + (int64_t)(fs->ipg / (uint32_t)inopb) *
-	    fs->frag <= fs->dblkno, "fs_dblkno", fs->dblkno,
-	    "at least fs_iblkno + inode blocks = %lld",
+	SBCHECK(b, inopb > 0 && fs->iblkno +
+	    (int64_t)(fs->ipg / (uint32_t)inopb) * fs->frag <= fs->dblkno,
+	    "fs_dblkno", fs->dblkno, "at least fs_iblkno + inode blocks = %lld",
 	    (long long)fs->iblkno + (inopb > 0 ?
 	    (long long)(fs->ipg / (uint32_t)inopb) * fs->frag : 0));
-	CHECK(fs->dblkno <= fs->fpg, "fs_dblkno", fs->dblkno,
+	SBCHECK(b, fs->dblkno <= fs->fpg, "fs_dblkno", fs->dblkno,
 	    "at most fs_fpg (%d)", fs->fpg);
-	CHECK(fs->maxsymlinklen >= 0 &&
+	SBCHECK(b, fs->maxsymlinklen >= 0 &&
 	    fs->maxsymlinklen <= (fs->ufs2 ? 120 : 60), "fs_maxsymlinklen",
 	    fs->maxsymlinklen, "from 0 to %d", fs->ufs2 ? 120 : 60);
-#undef CHECK
-	if (field != NULL) {
-		warnmsg("%s: superblock at byte %lld: %s is %lld, "
-		    "must be %s", fs->dev, (long long)loc, field, bad, range);
-		return -1;
-	}
-	fs->inopb = inopb;
-	fs->nindir = nindir;
-	fs->maxino = fs->ncg * fs->ipg;
-	/* fs_maxfilesize where the superblock has one that makes sense:
-	 * 4.2BSD's had no such field, and newfs sets at least the direct
-	 * blocks' worth and at most what the pointers address. */
-	fs->maxfilesize = get64(sb + SB_MAXFILESIZE, be);
-	if (fs->oldinofmt ||
-	    fs->maxfilesize < (uint64_t)fs->bsize * UFS_NDADDR - 1 ||
-	    fs->maxfilesize > ufs_addressable(fs->bsize, fs->ufs2))
-		fs->maxfilesize = 0;
+}
+
+#undef SBCHECK
+
+/*
+ * The file system, its fields each in range, must also fit: its last
+ * group within fs_size, its bytes within an offset and the device.
+ */
+static int
+checkextent(const struct ufs *fs, off_t loc)
+{
 	if (ufs_cgstart(fs, fs->ncg - 1) + fs->dblkno > fs->size) {
 		warnmsg("%s: superblock at byte %lld: the last cylinder group "
 		    "starts beyond fs_size (%lld fragments)", fs->dev,
@@ -253,6 +280,39 @@ loadsb(struct ufs *fs, const unsigned char *sb, off_t loc)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Copy the fields we use out of a candidate superblock.  Returns 0, or -1
+ * after naming the first field that is out of its range.
+ */
+static int
+loadsb(struct ufs *fs, const unsigned char *sb, off_t loc)
+{
+	struct sbraw r;
+	struct sbbad b;
+
+	memset(&b, 0, sizeof(b));
+	loadsbfields(fs, sb, &r);
+	checksizes(fs, &r, &b);
+	checkgroups(fs, &r, &b);
+	if (b.field != NULL) {
+		warnmsg("%s: superblock at byte %lld: %s is %lld, must be %s",
+		    fs->dev, (long long)loc, b.field, b.val, b.range);
+		return -1;
+	}
+	fs->inopb = r.inopb;
+	fs->nindir = r.nindir;
+	fs->maxino = fs->ncg * fs->ipg;
+	/* fs_maxfilesize where the superblock has one that makes sense:
+	 * 4.2BSD's had no such field, and newfs sets at least the direct
+	 * blocks' worth and at most what the pointers address. */
+	fs->maxfilesize = get64(sb + SB_MAXFILESIZE, fs->be);
+	if (fs->oldinofmt ||
+	    fs->maxfilesize < (uint64_t)fs->bsize * UFS_NDADDR - 1 ||
+	    fs->maxfilesize > ufs_addressable(fs->bsize, fs->ufs2))
+		fs->maxfilesize = 0;
+	return checkextent(fs, loc);
 }
 
 /* Look for a superblock the way the BSDs do; 0 when one is loaded. */
