@@ -855,7 +855,7 @@ main(int argc, char *argv[])
 	static struct blkread b;
 	int ch;
 
-	setprogname_(argv[0]);
+	progname_set(argv[0]);
 	bigpipe(STDIN_FILENO);
 	bigpipe(STDOUT_FILENO);
 	/* A pipeline stage run in the background inherits SIGINT ignored:

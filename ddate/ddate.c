@@ -325,7 +325,7 @@ main(int argc, char *argv[])
 	struct opts o = { DD_PATH, NULL, -1, 0, -1, 0 };
 	int ch;
 
-	setprogname_(argv[0]);
+	progname_set(argv[0]);
 	tzset();
 	while ((ch = getopt(argc, argv, "D:f:l:t:uWw")) != -1) {
 		switch (ch) {

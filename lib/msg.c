@@ -10,7 +10,7 @@
 const char *progname = "?";
 
 void
-setprogname_(const char *argv0)
+progname_set(const char *argv0)
 {
 	const char *p;
 

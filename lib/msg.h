@@ -9,7 +9,8 @@
 
 extern const char *progname;
 
-void	setprogname_(const char *argv0);
+/* The name messages begin with: argv0's last component. */
+void	progname_set(const char *argv0);
 void	warnmsg(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2)));
 /* A line in dump's words, "  DUMP: message", in one write as well. */

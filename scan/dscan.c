@@ -147,7 +147,7 @@ main(int argc, char *argv[])
 	struct names *nm = NULL;
 	int ch, rc, sflag = 0, pflag = 0, summary = 0;
 
-	setprogname_(argv[0]);
+	progname_set(argv[0]);
 	bigpipe(STDOUT_FILENO);
 	/* A pipeline stage run in the background inherits SIGINT ignored:
 	 * an interrupt must still stop it. */

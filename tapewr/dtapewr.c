@@ -815,7 +815,7 @@ main(int argc, char *argv[])
 	int ch, rc, aflag = 0, cflag = 0;
 	char *files = NULL;
 
-	setprogname_(argv[0]);
+	progname_set(argv[0]);
 	bigpipe(STDIN_FILENO);
 	t.ntrec = 10;
 	t.nwriters = 3;

@@ -131,7 +131,7 @@ main(int argc, char *argv[])
 	long long t = 0;
 	int ch, cflag = 0, tflag = 0, r;
 
-	setprogname_(argv[0]);
+	progname_set(argv[0]);
 	while ((ch = getopt(argc, argv, "ct:")) != -1) {
 		switch (ch) {
 		case 'c':
