@@ -93,6 +93,9 @@ int	names_inany(const struct names *nm, uint32_t ino,
 unsigned char *names_closure(const struct names *nm,
 	    const unsigned char *dirs, const unsigned char *tops);
 
+void	*scan_grow(void *p, size_t *cap, size_t need, size_t size,
+	    const char *what);
+
 void	filter_add(struct scan *s, char *crit);
 void	filter_setup(struct scan *s, const char *special, const char *ddpath);
 void	filter_paths(struct scan *s, const struct names *nm);

@@ -44,6 +44,8 @@ struct names {
 	unsigned char	*rooted;	/* those that reach the root, or NULL */
 };
 
+#define NAMES	"the names of the file system"	/* for messages */
+
 struct collect {
 	struct names	*nm;
 	struct rawent	*raw;
@@ -51,17 +53,23 @@ struct collect {
 	uint32_t	 dir;
 };
 
-static void *
-grow(void *p, size_t *cap, size_t need, size_t size)
+/*
+ * Room for need elements of size bytes in the array p of *cap elements,
+ * doubling its allocation as needed; out of memory, dscan ends with a
+ * message naming what (what the array holds) before any output.
+ */
+void *
+scan_grow(void *p, size_t *cap, size_t need, size_t size, const char *what)
 {
-	size_t c = *cap ? *cap : 4096;
+	size_t c = *cap ? *cap : 256;
 
-	while (c < need)
+	while (c < need && c <= SIZE_MAX / 2)
 		c *= 2;
 	if (c == *cap)
 		return p;
-	if (c > SIZE_MAX / size || (p = realloc(p, c * size)) == NULL)
-		die(DS_STARTUP, "out of memory for the names of the file system");
+	if (c < need || c > SIZE_MAX / size ||
+	    (p = realloc(p, c * size)) == NULL)
+		die(DS_STARTUP, "out of memory for %s", what);
 	*cap = c;
 	return p;
 }
@@ -77,8 +85,10 @@ addent(void *arg, const struct dent *d)
 		return 0;
 	if (c->nraw == UINT32_MAX || nm->alen + 1 + d->namlen > UINT32_MAX)
 		die(DS_STARTUP, "more names than dscan can index");
-	c->raw = grow(c->raw, &c->capraw, c->nraw + 1, sizeof(*c->raw));
-	nm->arena = grow(nm->arena, &nm->acap, nm->alen + 1 + d->namlen, 1);
+	c->raw = scan_grow(c->raw, &c->capraw, c->nraw + 1, sizeof(*c->raw),
+	    NAMES);
+	nm->arena = scan_grow(nm->arena, &nm->acap, nm->alen + 1 + d->namlen,
+	    1, NAMES);
 	r = &c->raw[c->nraw++];
 	r->child = d->ino;
 	r->parent = c->dir;

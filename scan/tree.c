@@ -26,6 +26,7 @@
 #include "stream.h"
 
 #define MAXDEPTH	(STREAM_PATHMAX / 2)
+#define TREE		"the directory tree"	/* for messages */
 
 enum fault { F_RANGE, F_UNUSED, F_ROOT, F_SECOND };
 
@@ -60,21 +61,6 @@ struct tree {
 	uint32_t	 dir;		/* the directory being read */
 };
 
-static void *
-grow(void *p, size_t *cap, size_t need, size_t size)
-{
-	size_t c = *cap ? *cap : 256;
-
-	while (c < need)
-		c *= 2;
-	if (c == *cap)
-		return p;
-	if (c > SIZE_MAX / size || (p = realloc(p, c * size)) == NULL)
-		die(DS_STARTUP, "out of memory for the directory tree");
-	*cap = c;
-	return p;
-}
-
 static uint32_t
 keepname(struct tree *t, const struct dent *d)
 {
@@ -82,7 +68,8 @@ keepname(struct tree *t, const struct dent *d)
 
 	if (t->alen + 1 + d->namlen > UINT32_MAX)
 		die(DS_STARTUP, "more directory names than dscan can check");
-	t->arena = grow(t->arena, &t->acap, t->alen + 1 + d->namlen, 1);
+	t->arena = scan_grow(t->arena, &t->acap, t->alen + 1 + d->namlen, 1,
+	    TREE);
 	at = (uint32_t)t->alen;
 	t->arena[t->alen++] = (unsigned char)d->namlen;
 	memcpy(t->arena + t->alen, d->name, d->namlen);
@@ -193,7 +180,7 @@ fault(struct tree *t, enum fault f, uint32_t dir, uint64_t off,
 	    "of the dump (%s)", s->fs.dev, dir, (unsigned long long)off, why,
 	    path);
 	s->errors++;
-	t->o = grow(t->o, &t->capo, t->no + 1, sizeof(*t->o));
+	t->o = scan_grow(t->o, &t->capo, t->no + 1, sizeof(*t->o), TREE);
 	t->o[t->no].dir = dir;
 	t->o[t->no].off = off;
 	t->no++;
@@ -223,8 +210,8 @@ readent(void *arg, const struct dent *d)
 
 	if (dir_isdot(d)) {
 		if (d->namlen == 2) {
-			t->dd = grow(t->dd, &t->capdd, t->ndd + 1,
-			    sizeof(*t->dd));
+			t->dd = scan_grow(t->dd, &t->capdd, t->ndd + 1,
+			    sizeof(*t->dd), TREE);
 			t->dd[t->ndd].dir = t->dir;
 			t->dd[t->ndd++].parent = d->ino;
 		}
@@ -240,7 +227,8 @@ readent(void *arg, const struct dent *d)
 	else if (!bm_isset(s->used, d->ino) && !bm_isset(s->dirs, d->ino))
 		f = F_UNUSED;	/* nodump directories leave the used map */
 	else if (bm_isset(s->dirs, d->ino)) {
-		t->e = grow(t->e, &t->cape, t->ne + 1, sizeof(*t->e));
+		t->e = scan_grow(t->e, &t->cape, t->ne + 1, sizeof(*t->e),
+		    TREE);
 		e = &t->e[t->ne++];
 		e->parent = t->dir;
 		e->child = d->ino;
@@ -250,7 +238,7 @@ readent(void *arg, const struct dent *d)
 		return 0;
 	} else
 		return 0;
-	r->x = grow(r->x, &r->capx, r->nx + 1, sizeof(*r->x));
+	r->x = scan_grow(r->x, &r->capx, r->nx + 1, sizeof(*r->x), TREE);
 	r->x[r->nx].f = f;
 	r->x[r->nx].dir = t->dir;
 	r->x[r->nx].ino = d->ino;
