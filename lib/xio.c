@@ -14,16 +14,20 @@
 
 #include "xio.h"
 
-/* Returns n, or fewer at end of file, or -1 with errno set. */
-ssize_t
-readfull(int fd, void *buf, size_t n)
+/*
+ * read(2) (off < 0) or pread(2) from off until n bytes are in.  Returns
+ * n, or fewer at end of file, or -1 with errno set.
+ */
+static ssize_t
+readloop(int fd, void *buf, size_t n, off_t off)
 {
 	char *p = buf;
 	size_t done = 0;
 	ssize_t r;
 
 	while (done < n) {
-		r = read(fd, p + done, n - done);
+		r = off < 0 ? read(fd, p + done, n - done) :
+		    pread(fd, p + done, n - done, off + (off_t)done);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
@@ -37,24 +41,19 @@ readfull(int fd, void *buf, size_t n)
 }
 
 ssize_t
+readfull(int fd, void *buf, size_t n)
+{
+	return readloop(fd, buf, n, -1);
+}
+
+ssize_t
 preadfull(int fd, void *buf, size_t n, off_t off)
 {
-	char *p = buf;
-	size_t done = 0;
-	ssize_t r;
-
-	while (done < n) {
-		r = pread(fd, p + done, n - done, off + (off_t)done);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (r == 0)
-			break;
-		done += (size_t)r;
+	if (off < 0) {
+		errno = EINVAL;
+		return -1;
 	}
-	return (ssize_t)done;
+	return readloop(fd, buf, n, off);
 }
 
 /* Returns 0, or -1 with errno set; a write of 0 bytes counts as ENOSPC. */
