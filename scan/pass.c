@@ -302,48 +302,40 @@ putranges(FILE *out, enum linetype t, const unsigned char *m, uint32_t n)
 	}
 }
 
-struct runout {
+/* What the callbacks of one inode's lines write with. */
+struct inodeout {
 	FILE		*out;
-	enum linetype	 type;
 	uint32_t	 ino;
+	enum linetype	 type;		/* of its runs: LN_DATA or LN_EXT */
+	uint64_t	 size;		/* of a directory */
 };
 
 static int
 putrun(void *arg, const struct run *r)
 {
-	struct runout *ro = arg;
+	struct inodeout *io = arg;
 
-	stream_put_run(ro->out, ro->type, ro->ino, r);
+	stream_put_run(io->out, io->type, io->ino, r);
 	return 0;
 }
-
-struct nameout {
-	FILE		*out;
-	uint32_t	 ino;
-};
 
 static void
 putname(void *arg, const char *path, size_t len)
 {
-	struct nameout *no = arg;
+	struct inodeout *io = arg;
 
-	stream_put_str(no->out, LN_NAME, no->ino, (const unsigned char *)path,
+	stream_put_str(io->out, LN_NAME, io->ino, (const unsigned char *)path,
 	    len);
 }
-
-struct omitout {
-	FILE		*out;
-	uint64_t	 size;
-};
 
 /* A directory that shrank since the tree check has no such entry. */
 static void
 putomit(void *arg, uint32_t dir, uint64_t off)
 {
-	struct omitout *oo = arg;
+	struct inodeout *io = arg;
 
-	if (off < oo->size)
-		stream_put_omit(oo->out, dir, off);
+	if (off < io->size)
+		stream_put_omit(io->out, dir, off);
 }
 
 static void
@@ -456,35 +448,28 @@ putcontents(struct scan *s, uint32_t ino, const struct dinode *dp)
 {
 	const struct ufs *fs = &s->fs;
 	int isdir = (dp->mode & UFS_IFMT) == UFS_IFDIR;
-	struct nameout no;
-	struct omitout oo;
-	struct runout ro;
+	struct inodeout io;
 
-	if (s->names != NULL) {
-		no.out = s->out;
-		no.ino = ino;
-		names_each(s, s->names, ino, putname, &no);
-	}
-	if (isdir) {
-		oo.out = s->out;
-		oo.size = dp->size;
-		scan_omitted(s, ino, putomit, &oo);
-	}
+	io.out = s->out;
+	io.ino = ino;
+	io.size = dp->size;
+	if (s->names != NULL)
+		names_each(s, s->names, ino, putname, &io);
+	if (isdir)
+		scan_omitted(s, ino, putomit, &io);
 	/* Check every entry of a directory: restore skips mangled ones
 	 * without a word, so damage must be reported here. */
 	if (isdir && dp->size > 0)
 		dir_walk(fs, dp, s->indbuf, NULL, NULL, &s->errors);
-	ro.out = s->out;
-	ro.ino = ino;
 	if (ufs_isshortlink(fs, dp)) {
 		stream_put_str(s->out, LN_LINK, ino, dp->shortlink, (size_t)dp->size);
 	} else if (dp->size > 0) {
-		ro.type = LN_DATA;
-		bmap_walk(fs, dp, 0, s->indbuf, putrun, &ro, &s->errors);
+		io.type = LN_DATA;
+		bmap_walk(fs, dp, 0, s->indbuf, putrun, &io, &s->errors);
 	}
 	if (dp->extsize > 0) {
-		ro.type = LN_EXT;
-		bmap_walk(fs, dp, 1, s->indbuf, putrun, &ro, &s->errors);
+		io.type = LN_EXT;
+		bmap_walk(fs, dp, 1, s->indbuf, putrun, &io, &s->errors);
 	}
 }
 
