@@ -47,6 +47,7 @@ struct stats {
 	uint64_t	 lvinodes[10], lvblocks[10];
 	unsigned char	*lvmap[10];	/* what each level dumps */
 	unsigned char	*nodumpdirs;
+	uint64_t	 all, allbytes;	/* inodes in use, bytes in them */
 };
 
 static const char *const typenames[NTYPES] = { "directories", "files",
@@ -312,29 +313,17 @@ putlist(struct scan *s, struct names *nm, FILE *out, const char *title,
 	}
 }
 
-/* The report, on out.  Returns 0, or -1 if it could not be written. */
-int
-scan_summary(struct scan *s, struct names *nm, FILE *out,
-    const char *special, const char *ddpath)
+/* Count every inode in use (those -w keeps) into st, by pass I's maps. */
+static void
+gather(struct scan *s, struct names *nm, struct stats *st)
 {
 	const struct ufs *fs = &s->fs;
-	struct stats st;
 	const unsigned char *raw;
 	struct dinode di;
-	char when[DD_DATELEN];
 	unsigned char *inuse;
-	uint64_t ino = 0, all = 0, bytes = 0;
-	size_t i, n;
-	int t, l;
+	uint64_t ino = 0;
+	size_t i;
 
-	memset(&st, 0, sizeof(st));
-	dates(&st, special, ddpath);
-	st.nodumpdirs = bm_new(fs->maxino);
-	if (st.nodumpdirs == NULL)
-		die(DS_STARTUP, "out of memory");
-	for (l = 0; l < 10; l++)
-		if ((st.lvmap[l] = bm_new(fs->maxino)) == NULL)
-			die(DS_STARTUP, "out of memory");
 	/* Every inode in use: pass I took nodump directories out of the
 	 * used map, but not out of the directories. */
 	inuse = bm_new(fs->maxino);
@@ -348,41 +337,90 @@ scan_summary(struct scan *s, struct names *nm, FILE *out,
 		ufs_decode(fs, raw, (uint32_t)ino, &di);
 		if ((di.mode & UFS_IFMT) == UFS_IFDIR &&
 		    (di.flags & UF_NODUMP))
-			bm_set(st.nodumpdirs, ino);
+			bm_set(st->nodumpdirs, ino);
 		if (s->filter != NULL && !filter_keeps(s, nm, &di)) {
 			if (ino == UFS_ROOTINO)	/* always dumped */
-				takelevels(s, &st, &di);
+				takelevels(s, st, &di);
 			continue;
 		}
-		take(s, &st, &di);
-		takelevels(s, &st, &di);
-		all++;
-		bytes += di.size;
+		take(s, st, &di);
+		takelevels(s, st, &di);
+		st->all++;
+		st->allbytes += di.size;
 	}
 	free(inuse);
-	passtwo(s, nm, &st);
-	/* Owners by uid, the open table packed to its front. */
-	for (i = 0, n = 0; i < st.capowners; i++)
-		if (st.owners[i].used)
-			st.owners[n++] = st.owners[i];
-	qsort(st.owners, n, sizeof(*st.owners), byuid);
-	fprintf(out, "%s: UFS%d, %u inodes, %lld bytes; %llu inodes in use, "
-	    "%llu bytes in them\n", special, fs->ufs2 ? 2 : 1, fs->maxino,
-	    (long long)fs->size * fs->fsize, (unsigned long long)all,
-	    (unsigned long long)bytes);
+}
+
+/* The tables by type and by owner, owners by uid. */
+static void
+puttables(FILE *out, struct stats *st)
+{
+	size_t i, n;
+	int t;
+
+	for (i = 0, n = 0; i < st->capowners; i++)
+		if (st->owners[i].used)
+			st->owners[n++] = st->owners[i];
+	qsort(st->owners, n, sizeof(*st->owners), byuid);
 	fprintf(out, "\nby type                 inodes            bytes   "
 	    "bytes allocated\n");
 	for (t = 0; t < NTYPES; t++)
-		if (st.inodes[t] > 0)
+		if (st->inodes[t] > 0)
 			fprintf(out, "  %-18s %9llu %16llu %17llu\n",
-			    typenames[t], (unsigned long long)st.inodes[t],
-			    (unsigned long long)st.bytes[t],
-			    (unsigned long long)st.held[t]);
+			    typenames[t], (unsigned long long)st->inodes[t],
+			    (unsigned long long)st->bytes[t],
+			    (unsigned long long)st->held[t]);
 	fprintf(out, "\nby owner (uid)          inodes            bytes\n");
 	for (i = 0; i < n; i++)
-		fprintf(out, "  %-18u %9llu %16llu\n", st.owners[i].uid,
-		    (unsigned long long)st.owners[i].inodes,
-		    (unsigned long long)st.owners[i].bytes);
+		fprintf(out, "  %-18u %9llu %16llu\n", st->owners[i].uid,
+		    (unsigned long long)st->owners[i].inodes,
+		    (unsigned long long)st->owners[i].bytes);
+}
+
+static void
+putlevels(const struct scan *s, FILE *out, const struct stats *st)
+{
+	char when[DD_DATELEN];
+	int l;
+
+	fprintf(out, "\nestimated dump by level\n");
+	for (l = 0; l < 10; l++) {
+		fprintf(out, "  level %d  %12llu tape blocks  %9llu inodes  ", l,
+		    (unsigned long long)(st->lvblocks[l] + scan_overhead(s)),
+		    (unsigned long long)st->lvinodes[l]);
+		if (st->ddate[l] == 0 || dd_fmtdate(when, sizeof(when),
+		    (time_t)st->ddate[l]) != 0)
+			fprintf(out, "since the epoch\n");
+		else
+			fprintf(out, "since %s (level %d)\n", when,
+			    st->lastlevel[l]);
+	}
+}
+
+/* The report, on out.  Returns 0, or -1 if it could not be written. */
+int
+scan_summary(struct scan *s, struct names *nm, FILE *out,
+    const char *special, const char *ddpath)
+{
+	const struct ufs *fs = &s->fs;
+	struct stats st;
+	int l;
+
+	memset(&st, 0, sizeof(st));
+	dates(&st, special, ddpath);
+	st.nodumpdirs = bm_new(fs->maxino);
+	if (st.nodumpdirs == NULL)
+		die(DS_STARTUP, "out of memory");
+	for (l = 0; l < 10; l++)
+		if ((st.lvmap[l] = bm_new(fs->maxino)) == NULL)
+			die(DS_STARTUP, "out of memory");
+	gather(s, nm, &st);
+	passtwo(s, nm, &st);
+	fprintf(out, "%s: UFS%d, %u inodes, %lld bytes; %llu inodes in use, "
+	    "%llu bytes in them\n", special, fs->ufs2 ? 2 : 1, fs->maxino,
+	    (long long)fs->size * fs->fsize, (unsigned long long)st.all,
+	    (unsigned long long)st.allbytes);
+	puttables(out, &st);
 	putlist(s, nm, out, "largest files (bytes)", &st.largest, 0, 0);
 	putlist(s, nm, out, "newest (last modified)", &st.newest, 1, 0);
 	putlist(s, nm, out, "oldest (last modified)", &st.oldest, 1, 1);
@@ -392,18 +430,7 @@ scan_summary(struct scan *s, struct names *nm, FILE *out,
 	    (unsigned long long)st.runs[1], (unsigned long long)st.runs[2],
 	    (unsigned long long)st.runs[3], (unsigned long long)st.runs[4]);
 	putlist(s, nm, out, "most fragmented (runs)", &st.fragmented, 0, 0);
-	fprintf(out, "\nestimated dump by level\n");
-	for (l = 0; l < 10; l++) {
-		fprintf(out, "  level %d  %12llu tape blocks  %9llu inodes  ", l,
-		    (unsigned long long)(st.lvblocks[l] + scan_overhead(s)),
-		    (unsigned long long)st.lvinodes[l]);
-		if (st.ddate[l] == 0 || dd_fmtdate(when, sizeof(when),
-		    (time_t)st.ddate[l]) != 0)
-			fprintf(out, "since the epoch\n");
-		else
-			fprintf(out, "since %s (level %d)\n", when,
-			    st.lastlevel[l]);
-	}
+	putlevels(s, out, &st);
 	free(st.owners);
 	free(st.nodumpdirs);
 	for (l = 0; l < 10; l++)
