@@ -195,16 +195,11 @@ readgroups(struct scan *s)
 	free(cgbuf);
 }
 
-/* Pass I: which inodes are in use, which are directories, which to dump. */
-int
-scan_maps(struct scan *s)
+/* The maps, the window on the inode table and the indirect blocks. */
+static void
+allocmaps(struct scan *s)
 {
 	const struct ufs *fs = &s->fs;
-	const unsigned char *raw;
-	const char *why;
-	struct dinode di;
-	uint32_t ino;
-	int r, isdir;
 
 	s->used = bm_new(fs->maxino);
 	s->dirs = bm_new(fs->maxino);
@@ -221,6 +216,20 @@ scan_maps(struct scan *s)
 	    s->ilost == NULL ||
 	    s->inited == NULL || s->ibuf == NULL || s->indbuf == NULL)
 		die(DS_STARTUP, "out of memory for %u inodes", fs->maxino);
+}
+
+/* Pass I: which inodes are in use, which are directories, which to dump. */
+int
+scan_maps(struct scan *s)
+{
+	const struct ufs *fs = &s->fs;
+	const unsigned char *raw;
+	const char *why;
+	struct dinode di;
+	uint32_t ino;
+	int r, isdir;
+
+	allocmaps(s);
 	readgroups(s);
 	for (ino = UFS_ROOTINO; ino < fs->maxino; ino++) {
 		if ((r = scan_getraw(s, ino, &raw)) <= 0) {
