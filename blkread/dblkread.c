@@ -33,10 +33,10 @@
 
 /* Exit statuses, as in dblkread(1). */
 #define BR_OK		0	/* a complete dump, every block read */
-#define BR_STARTUP	1	/* bad usage, or the device is not the one described */
-#define BR_DAMAGED	2	/* complete, but blocks were unreadable (zeros) */
-#define BR_BADINPUT	3	/* malformed or cut-short dscan stream: no TS_END */
-#define BR_FAILED	4	/* output error, memory, or gave up: no TS_END */
+#define BR_STARTUP	1	/* bad usage, or not the device described */
+#define BR_DAMAGED	2	/* complete, but blocks were unreadable */
+#define BR_BADINPUT	3	/* malformed or cut-short dscan stream */
+#define BR_FAILED	4	/* output error, memory, or gave up */
 
 #define OBSIZE		(4u << 20)	/* output buffer */
 #define CHUNK		((1 + TP_NINDIR) * TP_BSIZE)
@@ -494,7 +494,8 @@ addrun(struct blkread *b, uint32_t ino, uint64_t off, int64_t frag,
 		if (frag == 0) {
 			memset(ds->sp.addr + ds->nslots, 0, (size_t)n);
 		} else {
-			p = ds->ob + ds->hdr + (size_t)(1 + ds->ndata) * TP_BSIZE;
+			p = ds->ob + ds->hdr +
+			    (size_t)(1 + ds->ndata) * TP_BSIZE;
 			putdata(b, p, bytes, frag, off, ino, ext);
 			memset(p + bytes, 0, (size_t)(n * TP_BSIZE - bytes));
 			memset(ds->sp.addr + ds->nslots, 1, (size_t)n);
@@ -706,8 +707,8 @@ onext(struct blkread *b, const struct line *ln)
 	/* The 4.4BSD layout has no c_extsize: a restore would take the
 	 * area for more of the file. */
 	if (b->ds.layout != LAYOUT_NFS)
-		addrun(b, ln->u.data.ino, ln->u.data.run.off, ln->u.data.run.frag,
-		    ln->u.data.run.len, 1);
+		addrun(b, ln->u.data.ino, ln->u.data.run.off,
+		    ln->u.data.run.frag, ln->u.data.run.len, 1);
 }
 
 /* A symbolic link's target, in the record behind its header. */
@@ -800,8 +801,8 @@ convert(struct blkread *b)
 			linehandler[ln.type](b, &ln);
 	}
 	if (n < 0)
-		die(BR_BADINPUT, "%s; the dump stream is incomplete (no TS_END)",
-		    sr.err);
+		die(BR_BADINPUT, "%s; the dump stream is incomplete (no "
+		    "TS_END)", sr.err);
 	flushout(&b->ds);
 }
 

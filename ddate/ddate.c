@@ -17,9 +17,9 @@
 
 /* Exit statuses, as in ddate(8). */
 #define DT_OK		0	/* done */
-#define DT_STARTUP	1	/* bad usage; a lookup or list cannot read the file */
+#define DT_STARTUP	1	/* bad usage; a lookup or list cannot read */
 #define DT_BADFILE	3	/* the dumpdates file has a malformed line */
-#define DT_FAILED	4	/* the update failed, or stdout could not be written */
+#define DT_FAILED	4	/* the update or the standard output failed */
 
 #define FSTAB		"/etc/fstab"
 #define FS_LINEMAX	4096	/* bytes in an fstab line, newline included */

@@ -149,7 +149,8 @@ addnewer(struct filter *f, const char *val)
 	f->hasnewer = 1;
 	if (strncmp(val, "level:", 6) == 0) {
 		if (parsenum(val + 6, 0, 9, &n) != 0)
-			die(DS_STARTUP, "-w newer=%s: the level is 0 to 9", val);
+			die(DS_STARTUP, "-w newer=%s: the level is 0 to 9",
+			    val);
 		f->newerlevel = (int)n;
 	} else if (parsenum(val, INT64_MIN, INT64_MAX, &n) == 0) {
 		f->newer = n;

@@ -448,7 +448,7 @@ putinode(FILE *out, uint32_t ino, struct dinode *dp)
 }
 
 /*
- * What follows an inode record: its paths (-p), the entries the tree
+ * What follows an inode line: its paths (-p), the entries the tree
  * check left out of a directory, and where its data and its extended
  * attributes lie.
  */
@@ -471,7 +471,8 @@ putcontents(struct scan *s, uint32_t ino, const struct dinode *dp)
 	if (isdir && dp->size > 0)
 		dir_walk(fs, dp, s->indbuf, NULL, NULL, &s->errors);
 	if (ufs_isshortlink(fs, dp)) {
-		stream_put_str(s->out, LN_LINK, ino, dp->shortlink, (size_t)dp->size);
+		stream_put_str(s->out, LN_LINK, ino, dp->shortlink,
+		    (size_t)dp->size);
 	} else if (dp->size > 0) {
 		io.type = LN_DATA;
 		bmap_walk(fs, dp, 0, s->indbuf, putrun, &io, &s->errors);

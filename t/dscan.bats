@@ -148,7 +148,7 @@ i 12 f 0644 1 0 0 0 128 1722785995.588459000 1722785995.588459000 1722785999.327
 	local img
 	img=$(fixture freebsd-ufs2-le.img.gz)
 	run -4 --separate-stderr sh -c "dscan -q '$img' >/dev/full"
-	[ "$stderr" = "dscan: writing the record stream: No space left on device" ]
+	[ "$stderr" = "dscan: writing the stream: No space left on device" ]
 	run -4 --separate-stderr sh -c "dscan -s '$img' >/dev/full"
 	[ "$stderr" = "dscan: writing the summary: No space left on device" ]
 	run -4 --separate-stderr sh -c "dscan -qS '$img' >/dev/full"
