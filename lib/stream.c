@@ -1,5 +1,6 @@
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -157,18 +158,157 @@ ispow2(int64_t v)
 	return v > 0 && (v & (v - 1)) == 0;
 }
 
+/* How a header field's value is read (numbers: at least lim). */
+enum hkind {
+	HK_STR,		/* escaped, at most lim bytes */
+	HK_U32,
+	HK_U64,
+	HK_I64,
+	HK_POW2,	/* a power of two up to 65536, into an int32_t */
+	HK_FN		/* its own parser */
+};
+
+struct hfield {
+	const char	*key;
+	enum hkind	 kind;
+	size_t		 off;		/* of the value in struct line_header */
+	int64_t		 lim;
+	int		(*parse)(const char *v, struct line_header *h);
+	int		 optional;
+};
+
+static int
+hufs(const char *v, struct line_header *h)
+{
+	uint64_t u;
+
+	if (pu64(v, &u) != 0 || (u != 1 && u != 2))
+		return -1;
+	h->ufs2 = u == 2;
+	return 0;
+}
+
+static int
+hbyteorder(const char *v, struct line_header *h)
+{
+	if (strcmp(v, "le") != 0 && strcmp(v, "be") != 0)
+		return -1;
+	h->be = strcmp(v, "be") == 0;
+	return 0;
+}
+
+/* fs_id as two 8-digit hexadecimal words: "66afa0cb:58f171a9". */
+static int
+hfsid(const char *v, struct line_header *h)
+{
+	char a[11] = "0x", b[11] = "0x";
+
+	if (strlen(v) != 17 || v[8] != ':')
+		return -1;
+	memcpy(a + 2, v, 8);
+	a[10] = '\0';
+	memcpy(b + 2, v + 9, 8);
+	b[10] = '\0';
+	return phex32(a, &h->fsid[0]) || phex32(b, &h->fsid[1]) ? -1 : 0;
+}
+
+static int
+hlevel(const char *v, struct line_header *h)
+{
+	uint64_t u;
+
+	if (pu64(v, &u) != 0 || u > 9)
+		return -1;
+	h->level = (int)u;
+	return 0;
+}
+
+static int
+hinodefmt(const char *v, struct line_header *h)
+{
+	if (strcmp(v, "42") != 0 && strcmp(v, "44") != 0)
+		return -1;
+	h->oldinofmt = strcmp(v, "42") == 0;
+	return 0;
+}
+
+#define HOFF(f)	offsetof(struct line_header, f)
+
+/* The header's fields, all required but the last. */
+static const struct hfield hfields[] = {
+	{ "dev", HK_STR, HOFF(dev), STREAM_PATHMAX, NULL, 0 },
+	{ "ufs", HK_FN, 0, 0, hufs, 0 },
+	{ "byteorder", HK_FN, 0, 0, hbyteorder, 0 },
+	{ "sblock", HK_I64, HOFF(sblock), 0, NULL, 0 },
+	{ "bsize", HK_POW2, HOFF(bsize), 4096, NULL, 0 },
+	{ "fsize", HK_POW2, HOFF(fsize), 512, NULL, 0 },
+	{ "ncg", HK_U32, HOFF(ncg), 1, NULL, 0 },
+	{ "ipg", HK_U32, HOFF(ipg), 1, NULL, 0 },
+	{ "maxino", HK_U32, HOFF(maxino), 0, NULL, 0 },
+	{ "fssize", HK_I64, HOFF(fssize), 1, NULL, 0 },
+	{ "fsid", HK_FN, 0, 0, hfsid, 0 },
+	{ "level", HK_FN, 0, 0, hlevel, 0 },
+	{ "date", HK_I64, HOFF(date), INT64_MIN, NULL, 0 },
+	{ "ddate", HK_I64, HOFF(ddate), INT64_MIN, NULL, 0 },
+	{ "label", HK_STR, HOFF(label), STREAM_LABELMAX, NULL, 0 },
+	{ "fsname", HK_STR, HOFF(fsname), STREAM_NAMEMAX, NULL, 0 },
+	{ "host", HK_STR, HOFF(host), STREAM_NAMEMAX, NULL, 0 },
+	{ "inodes", HK_U64, HOFF(inodes), 0, NULL, 0 },
+	{ "blocks", HK_U64, HOFF(blocks), 0, NULL, 0 },
+	{ "inodefmt", HK_FN, 0, 0, hinodefmt, 1 },
+};
+
+#define NHFIELDS	(sizeof(hfields) / sizeof(hfields[0]))
+
+/* Read the value v of field hf into h.  Returns 0, or -1 if it is bad. */
+static int
+hvalue(const struct hfield *hf, const char *v, struct line_header *h)
+{
+	unsigned char *dst = (unsigned char *)h + hf->off;
+	uint64_t u;
+	int64_t i;
+	uint32_t w;
+	int32_t n;
+
+	switch (hf->kind) {
+	case HK_STR:
+		return pstr(v, (char *)dst, (size_t)hf->lim);
+	case HK_U32:
+		if (pu32(v, &w) != 0 || (int64_t)w < hf->lim)
+			return -1;
+		memcpy(dst, &w, sizeof(w));
+		return 0;
+	case HK_U64:
+		if (pu64(v, &u) != 0)
+			return -1;
+		memcpy(dst, &u, sizeof(u));
+		return 0;
+	case HK_I64:
+		if (pi64(v, &i) != 0 || i < hf->lim)
+			return -1;
+		memcpy(dst, &i, sizeof(i));
+		return 0;
+	case HK_POW2:
+		if (pu64(v, &u) != 0 || !ispow2((int64_t)u) ||
+		    u < (uint64_t)hf->lim || u > 65536)
+			return -1;
+		n = (int32_t)u;
+		memcpy(dst, &n, sizeof(n));
+		return 0;
+	case HK_FN:
+		return hf->parse(v, h);
+	}
+	return -1;
+}
+
 static int
 parseheader(struct streamreader *sr, char **f, int nf, struct line_header *h)
 {
-	static const char *const need[] = { "dev", "ufs", "byteorder",
-	    "sblock", "bsize", "fsize", "ncg", "ipg", "maxino", "fssize",
-	    "fsid", "level", "date", "ddate", "label", "fsname", "host",
-	    "inodes", "blocks" };
 	unsigned seen = 0;
 	uint64_t u;
 	size_t k;
-	int i, bad;
 	char *v;
+	int i;
 
 	memset(h, 0, sizeof(*h));
 	if (nf < 2 || strcmp(f[0], "dscan") != 0)
@@ -184,63 +324,20 @@ parseheader(struct streamreader *sr, char **f, int nf, struct line_header *h)
 			return fail(sr, "header field \"%s\" is not key=value",
 			    f[i]);
 		*v++ = '\0';
-		for (k = 0; k < sizeof(need) / sizeof(need[0]); k++)
-			if (strcmp(f[i], need[k]) == 0)
+		for (k = 0; k < NHFIELDS; k++)
+			if (strcmp(f[i], hfields[k].key) == 0)
 				break;
-		if (k == sizeof(need) / sizeof(need[0])) {
-			/* optional, or a later minor addition */
-			if (strcmp(f[i], "inodefmt") == 0) {
-				if (strcmp(v, "42") != 0 && strcmp(v, "44") != 0)
-					return fail(sr, "header field inodefmt "
-					    "has a bad value \"%s\"", v);
-				h->oldinofmt = strcmp(v, "42") == 0;
-			}
-			continue;
-		}
+		if (k == NHFIELDS)
+			continue;	/* a later minor addition */
 		seen |= 1u << k;
-		bad = 0;
-		switch (k) {
-		case 0: bad = pstr(v, h->dev, STREAM_PATHMAX); break;
-		case 1: bad = pu64(v, &u) || (u != 1 && u != 2);
-			h->ufs2 = u == 2; break;
-		case 2: bad = strcmp(v, "le") != 0 && strcmp(v, "be") != 0;
-			h->be = strcmp(v, "be") == 0; break;
-		case 3: bad = pi64(v, &h->sblock) || h->sblock < 0; break;
-		case 4: bad = pu64(v, &u) || !ispow2((int64_t)u) ||
-			u < 4096 || u > 65536; h->bsize = (int32_t)u; break;
-		case 5: bad = pu64(v, &u) || !ispow2((int64_t)u) ||
-			u < 512 || u > 65536; h->fsize = (int32_t)u; break;
-		case 6: bad = pu32(v, &h->ncg) || h->ncg == 0; break;
-		case 7: bad = pu32(v, &h->ipg) || h->ipg == 0; break;
-		case 8: bad = pu32(v, &h->maxino); break;
-		case 9: bad = pi64(v, &h->fssize) || h->fssize <= 0; break;
-		case 10: bad = strlen(v) != 17 || v[8] != ':';
-			if (!bad) {
-				char a[11] = "0x", b[11] = "0x";
-				memcpy(a + 2, v, 8);
-				a[10] = '\0';
-				memcpy(b + 2, v + 9, 8);
-				b[10] = '\0';
-				bad = phex32(a, &h->fsid[0]) ||
-				    phex32(b, &h->fsid[1]);
-			}
-			break;
-		case 11: bad = pu64(v, &u) || u > 9; h->level = (int)u; break;
-		case 12: bad = pi64(v, &h->date); break;
-		case 13: bad = pi64(v, &h->ddate); break;
-		case 14: bad = pstr(v, h->label, STREAM_LABELMAX); break;
-		case 15: bad = pstr(v, h->fsname, STREAM_NAMEMAX); break;
-		case 16: bad = pstr(v, h->host, STREAM_NAMEMAX); break;
-		case 17: bad = pu64(v, &h->inodes); break;
-		case 18: bad = pu64(v, &h->blocks); break;
-		}
-		if (bad)
+		if (hvalue(&hfields[k], v, h) != 0)
 			return fail(sr, "header field %s has a bad value \"%s\"",
 			    f[i], v);
 	}
-	for (k = 0; k < sizeof(need) / sizeof(need[0]); k++)
-		if (!(seen & (1u << k)))
-			return fail(sr, "header lacks the field %s", need[k]);
+	for (k = 0; k < NHFIELDS; k++)
+		if (!hfields[k].optional && !(seen & (1u << k)))
+			return fail(sr, "header lacks the field %s",
+			    hfields[k].key);
 	if (h->fsize > h->bsize || h->bsize / h->fsize > 8)
 		return fail(sr, "header: fsize %d does not divide bsize %d "
 		    "into 1 to 8 fragments", h->fsize, h->bsize);
@@ -443,11 +540,13 @@ parserange(struct streamreader *sr, char **f, int nf, struct line *ln)
 	return 0;
 }
 
-/* Read one line.  Returns 1, 0 at a proper end, -1 with sr->err set. */
-int
-stream_read(struct streamreader *sr, struct line *ln)
+/*
+ * Read the next line into sr->line and split it into f.  Returns the
+ * number of fields, 0 at a proper end, -1 with sr->err set.
+ */
+static int
+nextline(struct streamreader *sr, char **f)
 {
-	char *f[MAXFIELDS];
 	size_t len;
 	int nf;
 
@@ -475,74 +574,101 @@ stream_read(struct streamreader *sr, struct line *ln)
 	if (nf < 0)
 		return fail(sr, "malformed line (fields are separated by "
 		    "single spaces)");
-	if (sr->state == S_NONE) {
-		ln->type = LN_HEADER;
-		if (parseheader(sr, f, nf, &ln->u.h) != 0)
-			return -1;
-		sr->maxino = ln->u.h.maxino;
-		sr->maxsize = ufs_addressable(ln->u.h.bsize, ln->u.h.ufs2);
-		sr->state = S_HEADER;
-		return 1;
+	return nf;
+}
+
+static int
+parseend(struct streamreader *sr, char **f, int nf, struct line *ln)
+{
+	ln->type = LN_END;
+	if (complete(sr) != 0)
+		return -1;
+	if (nf != 3 || pu64(f[1], &ln->u.end.inodes) ||
+	    pu64(f[2], &ln->u.end.errors))
+		return fail(sr, "malformed end line");
+	if (ln->u.end.inodes != sr->inodes)
+		return fail(sr, "end line counts %" PRIu64 " inodes but %"
+		    PRIu64 " came", ln->u.end.inodes, sr->inodes);
+	sr->state = S_END;
+	return 0;
+}
+
+/* An inode line: directories first, each kind in ascending order. */
+static int
+parseinodeline(struct streamreader *sr, char **f, int nf, struct line *ln)
+{
+	const struct line_inode *ip = &ln->u.i;
+
+	ln->type = LN_INODE;
+	if (complete(sr) != 0 || parseinode(sr, f, nf, &ln->u.i) != 0)
+		return -1;
+	if (sr->state == S_INODES) {
+		if (ip->type == 'd' && !sr->lastdir)
+			return fail(sr, "directory inode %u after a "
+			    "non-directory", ip->ino);
+		if ((ip->type == 'd') == sr->lastdir && ip->ino <= sr->lastino)
+			return fail(sr, "inode %u after inode %u: not in "
+			    "ascending order", ip->ino, sr->lastino);
 	}
-	if (strcmp(f[0], "end") == 0) {
-		ln->type = LN_END;
-		if (complete(sr) != 0)
-			return -1;
-		if (nf != 3 || pu64(f[1], &ln->u.end.inodes) ||
-		    pu64(f[2], &ln->u.end.errors))
-			return fail(sr, "malformed end line");
-		if (ln->u.end.inodes != sr->inodes)
-			return fail(sr, "end line counts %" PRIu64 " inodes "
-			    "but %" PRIu64 " came", ln->u.end.inodes,
-			    sr->inodes);
-		sr->state = S_END;
-		return 1;
-	}
+	sr->state = S_INODES;
+	sr->lastdir = ip->type == 'd';
+	sr->lastino = ip->ino;
+	sr->cur = *ip;
+	sr->dataoff = sr->extoff = 0;
+	sr->havelink = 0;
+	sr->omitnext = 0;
+	sr->inodes++;
+	return 0;
+}
+
+/* The lines after the header, by their first field. */
+static int
+parsebody(struct streamreader *sr, char **f, int nf, struct line *ln)
+{
+	if (strcmp(f[0], "end") == 0)
+		return parseend(sr, f, nf, ln);
 	if (f[0][1] != '\0')
 		return fail(sr, "unknown line type \"%s\"", f[0]);
 	switch (f[0][0]) {
 	case 'u':
-		ln->type = LN_USED;
-		return parserange(sr, f, nf, ln) == 0 ? 1 : -1;
 	case 'b':
-		ln->type = LN_DUMPED;
-		return parserange(sr, f, nf, ln) == 0 ? 1 : -1;
+		ln->type = f[0][0] == 'u' ? LN_USED : LN_DUMPED;
+		return parserange(sr, f, nf, ln);
 	case 'i':
-		ln->type = LN_INODE;
-		if (complete(sr) != 0 || parseinode(sr, f, nf, &ln->u.i) != 0)
-			return -1;
-		if (sr->state == S_INODES) {
-			if (ln->u.i.type == 'd' && !sr->lastdir)
-				return fail(sr, "directory inode %u after a "
-				    "non-directory", ln->u.i.ino);
-			if ((ln->u.i.type == 'd') == sr->lastdir &&
-			    ln->u.i.ino <= sr->lastino)
-				return fail(sr, "inode %u after inode %u: not "
-				    "in ascending order", ln->u.i.ino,
-				    sr->lastino);
-		}
-		sr->state = S_INODES;
-		sr->lastdir = ln->u.i.type == 'd';
-		sr->lastino = ln->u.i.ino;
-		sr->cur = ln->u.i;
-		sr->dataoff = sr->extoff = 0;
-		sr->havelink = 0;
-		sr->omitnext = 0;
-		sr->inodes++;
-		return 1;
+		return parseinodeline(sr, f, nf, ln);
 	case 'd':
 	case 'x':
 		ln->type = f[0][0] == 'd' ? LN_DATA : LN_EXT;
-		return parserun(sr, f, nf, ln) == 0 ? 1 : -1;
+		return parserun(sr, f, nf, ln);
 	case 'l':
 	case 'n':
 		ln->type = f[0][0] == 'l' ? LN_LINK : LN_NAME;
-		return parsestr(sr, f, nf, ln) == 0 ? 1 : -1;
+		return parsestr(sr, f, nf, ln);
 	case 'o':
 		ln->type = LN_OMIT;
-		return parseomit(sr, f, nf, ln) == 0 ? 1 : -1;
+		return parseomit(sr, f, nf, ln);
 	}
 	return fail(sr, "unknown line type \"%s\"", f[0]);
+}
+
+/* Read one line.  Returns 1, 0 at a proper end, -1 with sr->err set. */
+int
+stream_read(struct streamreader *sr, struct line *ln)
+{
+	char *f[MAXFIELDS];
+	int nf;
+
+	if ((nf = nextline(sr, f)) <= 0)
+		return nf;
+	if (sr->state != S_NONE)
+		return parsebody(sr, f, nf, ln) == 0 ? 1 : -1;
+	ln->type = LN_HEADER;
+	if (parseheader(sr, f, nf, &ln->u.h) != 0)
+		return -1;
+	sr->maxino = ln->u.h.maxino;
+	sr->maxsize = ufs_addressable(ln->u.h.bsize, ln->u.h.ufs2);
+	sr->state = S_HEADER;
+	return 1;
 }
 
 static void
