@@ -188,13 +188,20 @@ hufs(const char *v, struct line_header *h)
 	return 0;
 }
 
+/* v is one of two words: *isb says whether it is b. */
+static int
+pword(const char *v, const char *a, const char *b, int *isb)
+{
+	if (strcmp(v, a) != 0 && strcmp(v, b) != 0)
+		return -1;
+	*isb = strcmp(v, b) == 0;
+	return 0;
+}
+
 static int
 hbyteorder(const char *v, struct line_header *h)
 {
-	if (strcmp(v, "le") != 0 && strcmp(v, "be") != 0)
-		return -1;
-	h->be = strcmp(v, "be") == 0;
-	return 0;
+	return pword(v, "le", "be", &h->be);
 }
 
 /* fs_id as two 8-digit hexadecimal words: "66afa0cb:58f171a9". */
@@ -226,10 +233,7 @@ hlevel(const char *v, struct line_header *h)
 static int
 hinodefmt(const char *v, struct line_header *h)
 {
-	if (strcmp(v, "42") != 0 && strcmp(v, "44") != 0)
-		return -1;
-	h->oldinofmt = strcmp(v, "42") == 0;
-	return 0;
+	return pword(v, "44", "42", &h->oldinofmt);
 }
 
 #define HOFF(f)	offsetof(struct line_header, f)

@@ -503,39 +503,38 @@ emitino(struct scan *s, uint32_t ino, int wantdir)
 	return 1;
 }
 
+/* The header line: the file system, and the dump that it starts. */
+static void
+putheader(struct scan *s)
+{
+	const struct ufs *fs = &s->fs;
+	struct line_header h = {
+		.ufs2 = fs->ufs2, .be = fs->be, .oldinofmt = fs->oldinofmt,
+		.sblock = fs->sblockloc, .bsize = fs->bsize,
+		.fsize = fs->fsize, .ncg = fs->ncg, .ipg = fs->ipg,
+		.maxino = fs->maxino, .fssize = fs->size,
+		.fsid = { fs->id[0], fs->id[1] },
+		.level = s->level, .date = s->date, .ddate = s->ddate,
+		.inodes = s->ninodes, .blocks = s->estimate + scan_overhead(s),
+	};
+
+	strcopy(h.dev, sizeof(h.dev), fs->dev);
+	strcopy(h.label, sizeof(h.label), s->label);
+	strcopy(h.fsname, sizeof(h.fsname), s->fsname);
+	if (gethostname(h.host, sizeof(h.host) - 1) != 0)
+		snprintf(h.host, sizeof(h.host), "unknown");
+	stream_put_header(s->out, &h);
+}
+
 /* Write the whole stream. Returns 0, or -1 on an output error. */
 int
 scan_emit(struct scan *s)
 {
 	const struct ufs *fs = &s->fs;
-	struct line_header h;
 	uint64_t ino, written = 0;
 	int wantdirs;
 
-	memset(&h, 0, sizeof(h));
-	strcopy(h.dev, sizeof(h.dev), fs->dev);
-	h.ufs2 = fs->ufs2;
-	h.be = fs->be;
-	h.oldinofmt = fs->oldinofmt;
-	h.sblock = fs->sblockloc;
-	h.bsize = fs->bsize;
-	h.fsize = fs->fsize;
-	h.ncg = fs->ncg;
-	h.ipg = fs->ipg;
-	h.maxino = fs->maxino;
-	h.fssize = fs->size;
-	h.fsid[0] = fs->id[0];
-	h.fsid[1] = fs->id[1];
-	h.level = s->level;
-	h.date = s->date;
-	h.ddate = s->ddate;
-	strcopy(h.label, sizeof(h.label), s->label);
-	strcopy(h.fsname, sizeof(h.fsname), s->fsname);
-	if (gethostname(h.host, sizeof(h.host) - 1) != 0)
-		snprintf(h.host, sizeof(h.host), "unknown");
-	h.inodes = s->ninodes;
-	h.blocks = s->estimate + scan_overhead(s);
-	stream_put_header(s->out, &h);
+	putheader(s);
 	putranges(s->out, LN_USED, s->used, fs->maxino);
 	putranges(s->out, LN_DUMPED, s->dump, fs->maxino);
 	/* Pass III wants the directories, pass IV the other files. */
