@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -542,65 +543,101 @@ ufs_inooff(const struct ufs *fs, uint32_t ino)
 	    (off_t)(rel % (uint32_t)fs->inopb) * fs->dinsize;
 }
 
+/*
+ * Where each field of struct dinode lies in a UFS1 and in a UFS2 inode:
+ * byte offset (-1: not there) and width in bytes, negative for a signed
+ * 32-bit value that widens to 64 bits; n fields in a row for arrays.
+ */
+struct difield {
+	size_t		 dst, dstsize;	/* in struct dinode */
+	int		 n;
+	int		 off1, w1;	/* UFS1 */
+	int		 off2, w2;	/* UFS2 */
+};
+
+#define DI(f, n)	offsetof(struct dinode, f), \
+	sizeof(((struct dinode *)0)->f) / (n), (n)
+
+static const struct difield difields[] = {
+	{ DI(mode, 1), 0, 2, 0, 2 },
+	{ DI(nlink, 1), 2, 2, 2, 2 },
+	{ DI(uid, 1), 112, 4, 4, 4 },	/* 4.2BSD: 16 bits at 4 */
+	{ DI(gid, 1), 116, 4, 8, 4 },	/* 4.2BSD: 16 bits at 6 */
+	{ DI(size, 1), 8, 8, 16, 8 },
+	{ DI(blocks, 1), 104, 4, 24, 8 },
+	{ DI(atime, 1), 16, -4, 32, 8 },
+	{ DI(mtime, 1), 24, -4, 40, 8 },
+	{ DI(ctime, 1), 32, -4, 48, 8 },
+	{ DI(birthtime, 1), -1, 0, 56, 8 },
+	{ DI(atimensec, 1), 20, 4, 68, 4 },
+	{ DI(mtimensec, 1), 28, 4, 64, 4 },
+	{ DI(ctimensec, 1), 36, 4, 72, 4 },
+	{ DI(birthnsec, 1), -1, 0, 76, 4 },
+	{ DI(gen, 1), 108, 4, 80, 4 },
+	{ DI(flags, 1), 100, 4, 88, 4 },
+	{ DI(extsize, 1), -1, 0, 92, 4 },
+	{ DI(extb, UFS_NXADDR), -1, 0, 96, 8 },
+	{ DI(db, UFS_NDADDR), 40, -4, 112, 8 },
+	{ DI(ib, UFS_NIADDR), 88, -4, 208, 8 },
+};
+
+#undef DI
+
+static uint64_t
+getfield(const unsigned char *p, int w, int be)
+{
+	switch (w) {
+	case 2:
+		return get16(p, be);
+	case 4:
+		return get32(p, be);
+	case -4:
+		return (uint64_t)(int64_t)(int32_t)get32(p, be);
+	default:
+		return get64(p, be);
+	}
+}
+
+/* Store v, cut to size bytes, in the field at dst. */
+static void
+putfield(unsigned char *dst, size_t size, uint64_t v)
+{
+	uint16_t v16 = (uint16_t)v;
+	uint32_t v32 = (uint32_t)v;
+
+	if (size == 2)
+		memcpy(dst, &v16, 2);
+	else if (size == 4)
+		memcpy(dst, &v32, 4);
+	else
+		memcpy(dst, &v, 8);
+}
+
 void
 ufs_decode(const struct ufs *fs, const unsigned char *p, uint32_t ino,
     struct dinode *dp)
 {
-	int be = fs->be, i;
+	const struct difield *f;
+	int be = fs->be, i, off, w;
 
 	memset(dp, 0, sizeof(*dp));
 	dp->ino = ino;
-	dp->mode = get16(p, be);
-	dp->nlink = (int16_t)get16(p + 2, be);
-	if (fs->ufs2) {
-		dp->uid = get32(p + 4, be);
-		dp->gid = get32(p + 8, be);
-		dp->size = get64(p + 16, be);
-		dp->blocks = get64(p + 24, be);
-		dp->atime = (int64_t)get64(p + 32, be);
-		dp->mtime = (int64_t)get64(p + 40, be);
-		dp->ctime = (int64_t)get64(p + 48, be);
-		dp->birthtime = (int64_t)get64(p + 56, be);
-		dp->mtimensec = (int32_t)get32(p + 64, be);
-		dp->atimensec = (int32_t)get32(p + 68, be);
-		dp->ctimensec = (int32_t)get32(p + 72, be);
-		dp->birthnsec = (int32_t)get32(p + 76, be);
-		dp->gen = get32(p + 80, be);
-		dp->flags = get32(p + 88, be);
-		dp->extsize = get32(p + 92, be);
-		for (i = 0; i < UFS_NXADDR; i++)
-			dp->extb[i] = (int64_t)get64(p + 96 + 8 * i, be);
-		for (i = 0; i < UFS_NDADDR; i++)
-			dp->db[i] = (int64_t)get64(p + 112 + 8 * i, be);
-		for (i = 0; i < UFS_NIADDR; i++)
-			dp->ib[i] = (int64_t)get64(p + 208 + 8 * i, be);
-		memcpy(dp->shortlink, p + 112, 120);
-		dp->rdev = (uint64_t)dp->db[0];
-	} else {
-		dp->size = get64(p + 8, be);
-		dp->atime = (int32_t)get32(p + 16, be);
-		dp->atimensec = (int32_t)get32(p + 20, be);
-		dp->mtime = (int32_t)get32(p + 24, be);
-		dp->mtimensec = (int32_t)get32(p + 28, be);
-		dp->ctime = (int32_t)get32(p + 32, be);
-		dp->ctimensec = (int32_t)get32(p + 36, be);
-		for (i = 0; i < UFS_NDADDR; i++)
-			dp->db[i] = (int32_t)get32(p + 40 + 4 * i, be);
-		for (i = 0; i < UFS_NIADDR; i++)
-			dp->ib[i] = (int32_t)get32(p + 88 + 4 * i, be);
-		dp->flags = get32(p + 100, be);
-		dp->blocks = (uint32_t)get32(p + 104, be);
-		dp->gen = get32(p + 108, be);
-		if (fs->oldinofmt) {
-			dp->uid = get16(p + 4, be);
-			dp->gid = get16(p + 6, be);
-		} else {
-			dp->uid = get32(p + 112, be);
-			dp->gid = get32(p + 116, be);
-		}
-		memcpy(dp->shortlink, p + 40, 60);
-		dp->rdev = (uint32_t)dp->db[0];
+	for (f = difields; f < difields + sizeof(difields) /
+	    sizeof(difields[0]); f++) {
+		off = fs->ufs2 ? f->off2 : f->off1;
+		w = fs->ufs2 ? f->w2 : f->w1;
+		for (i = 0; off >= 0 && i < f->n; i++)
+			putfield((unsigned char *)dp + f->dst +
+			    (size_t)i * f->dstsize, f->dstsize,
+			    getfield(p + off + i * (w < 0 ? -w : w), w, be));
 	}
+	if (!fs->ufs2 && fs->oldinofmt) {
+		dp->uid = get16(p + 4, be);
+		dp->gid = get16(p + 6, be);
+	}
+	/* A short symbolic link's target is in the block pointers. */
+	memcpy(dp->shortlink, p + (fs->ufs2 ? 112 : 40), fs->ufs2 ? 120 : 60);
+	dp->rdev = fs->ufs2 ? (uint64_t)dp->db[0] : (uint32_t)dp->db[0];
 }
 
 int
