@@ -12,7 +12,7 @@
 #include "msg.h"
 #include "xio.h"
 
-#define READMAX	(64 * 1024)	/* bytes of a directory read at once */
+#define READMAX	DIR_READMAX
 
 /* Is this "." or ".."? */
 int
@@ -209,24 +209,20 @@ dirrun(void *arg, const struct run *r)
 
 /*
  * Read every entry of directory dp, with ibuf (UFS_NIADDR * bsize bytes)
- * for its indirect blocks.  Returns 0, or fn's nonzero result.
+ * for its indirect blocks and dbuf (DIR_READMAX bytes) for its blocks.
+ * Returns 0, or fn's nonzero result.
  */
 int
 dir_walk(const struct ufs *fs, const struct dinode *dp, unsigned char *ibuf,
-    dent_fn fn, void *arg, unsigned long *errors)
+    unsigned char *dbuf, dent_fn fn, void *arg, unsigned long *errors)
 {
 	struct dwalk w;
-	int rc;
 
 	w.fs = fs;
 	w.dp = dp;
 	w.fn = fn;
 	w.arg = arg;
 	w.errors = errors;
-	w.buf = malloc(READMAX);
-	if (w.buf == NULL)
-		die(1, "out of memory");
-	rc = bmap_walk(fs, dp, 0, ibuf, dirrun, &w, errors);
-	free(w.buf);
-	return rc;
+	w.buf = dbuf;
+	return bmap_walk(fs, dp, 0, ibuf, dirrun, &w, errors);
 }

@@ -16,6 +16,7 @@
 
 #define DIRBLKSIZ	512
 #define UFS_MAXNAMLEN	255
+#define DIR_READMAX	(64 * 1024)	/* bytes of a directory read at once */
 
 struct dent {
 	uint32_t		 ino;
@@ -35,7 +36,7 @@ int	dir_blocks(const struct ufs *fs, uint32_t dirino,
 	    const unsigned char *p, size_t len, uint64_t off, dent_fn fn,
 	    void *arg, unsigned long *errors);
 int	dir_walk(const struct ufs *fs, const struct dinode *dp,
-	    unsigned char *ibuf, dent_fn fn, void *arg,
+	    unsigned char *ibuf, unsigned char *dbuf, dent_fn fn, void *arg,
 	    unsigned long *errors);
 int	dir_isdot(const struct dent *d);
 

@@ -48,6 +48,7 @@ struct scan {
 	unsigned char	*ilost;		/* inodes lost to read errors */
 	uint32_t	 nlost;		/* how many */
 	unsigned char	*indbuf;	/* indirect blocks, one per level */
+	unsigned char	*dirbuf;	/* directory blocks being read */
 	struct filter	*filter;	/* -w, or NULL */
 	struct names	*names;		/* -p: paths in the stream */
 	struct tree	*tree;		/* entries the tree check left out */

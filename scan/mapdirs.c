@@ -74,7 +74,8 @@ sweep(struct scan *s)
 		ufs_decode(fs, raw, (uint32_t)ino, &di);
 		if ((di.mode & UFS_IFMT) != UFS_IFDIR)
 			continue;
-		dir_walk(fs, &di, s->indbuf, searchent, &x, &s->errors);
+		dir_walk(fs, &di, s->indbuf, s->dirbuf, searchent, &x,
+		    &s->errors);
 		if (x.ret & HASDUMPEDFILE) {
 			bm_set(s->dump, ino);
 			s->ninodes++;

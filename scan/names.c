@@ -128,7 +128,8 @@ names_build(struct scan *s)
 		if ((di.mode & UFS_IFMT) != UFS_IFDIR)
 			continue;
 		c.dir = (uint32_t)ino;
-		dir_walk(fs, &di, s->indbuf, addent, &c, &s->errors);
+		dir_walk(fs, &di, s->indbuf, s->dirbuf, addent, &c,
+		    &s->errors);
 	}
 	dirahead_end(&da);
 	/* A counting sort by child. */

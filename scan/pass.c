@@ -195,7 +195,10 @@ readgroups(struct scan *s)
 	free(cgbuf);
 }
 
-/* The maps, the window on the inode table and the indirect blocks. */
+/*
+ * The maps, the window on the inode table and the buffers for indirect
+ * and directory blocks: all the memory the passes need but the names'.
+ */
 static void
 allocmaps(struct scan *s)
 {
@@ -212,9 +215,10 @@ allocmaps(struct scan *s)
 		s->icap = (uint32_t)fs->inopb;
 	s->ibuf = malloc((size_t)s->icap * (size_t)fs->dinsize);
 	s->indbuf = malloc((size_t)UFS_NIADDR * (size_t)fs->bsize);
+	s->dirbuf = malloc(DIR_READMAX);
 	if (s->used == NULL || s->dirs == NULL || s->dump == NULL ||
-	    s->ilost == NULL ||
-	    s->inited == NULL || s->ibuf == NULL || s->indbuf == NULL)
+	    s->ilost == NULL || s->inited == NULL || s->ibuf == NULL ||
+	    s->indbuf == NULL || s->dirbuf == NULL)
 		die(DS_STARTUP, "out of memory for %u inodes", fs->maxino);
 }
 
@@ -469,7 +473,8 @@ putcontents(struct scan *s, uint32_t ino, const struct dinode *dp)
 	/* Check every entry of a directory: restore skips mangled ones
 	 * without a word, so damage must be reported here. */
 	if (isdir && dp->size > 0)
-		dir_walk(fs, dp, s->indbuf, NULL, NULL, &s->errors);
+		dir_walk(fs, dp, s->indbuf, s->dirbuf, NULL, NULL,
+		    &s->errors);
 	if (ufs_isshortlink(fs, dp)) {
 		stream_put_str(s->out, LN_LINK, ino, dp->shortlink,
 		    (size_t)dp->size);

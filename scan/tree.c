@@ -269,7 +269,8 @@ readdirs(struct tree *t, struct reading *r)
 		if ((di.mode & UFS_IFMT) != UFS_IFDIR)
 			continue;
 		t->dir = (uint32_t)ino;
-		dir_walk(&s->fs, &di, s->indbuf, readent, r, &s->errors);
+		dir_walk(&s->fs, &di, s->indbuf, s->dirbuf, readent, r,
+		    &s->errors);
 	}
 	dirahead_end(&da);
 }

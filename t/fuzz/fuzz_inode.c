@@ -125,6 +125,7 @@ static void
 inode(const struct ufs *fs, const unsigned char *raw, uint32_t ino,
     unsigned char *ibuf)
 {
+	static unsigned char dirbuf[DIR_READMAX];
 	struct dinode di;
 	struct entcheck ec;
 	unsigned long errors = 0;
@@ -145,7 +146,7 @@ inode(const struct ufs *fs, const unsigned char *raw, uint32_t ino,
 	if ((di.mode & UFS_IFMT) == UFS_IFDIR) {
 		ec.fs = fs;
 		ec.dp = &di;
-		if (dir_walk(fs, &di, ibuf, onentry, &ec, &errors) != 0)
+		if (dir_walk(fs, &di, ibuf, dirbuf, onentry, &ec, &errors) != 0)
 			BUG("directory %u: dir_walk stopped by itself", ino);
 	}
 }
