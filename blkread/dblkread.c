@@ -620,8 +620,8 @@ onheader(struct blkread *b, const struct line *ln)
 	b->maxino = h->maxino;
 	b->used = bm_new(h->maxino);
 	b->dumped = bm_new(h->maxino);
-	if (b->used == NULL || b->dumped == NULL ||
-	    obuf_open(&b->ds.obuf, STDOUT_FILENO, OBSIZE, b->readercopies) != 0 ||
+	if (b->used == NULL || b->dumped == NULL || obuf_open(&b->ds.obuf,
+	    STDOUT_FILENO, OBSIZE, b->readercopies) != 0 ||
 	    ra_open(&b->dev.ra, b->dev.fd, (size_t)h->fsize,
 	    (off_t)h->fssize * h->fsize) != 0)
 		die(BR_STARTUP, "out of memory for %u inodes", h->maxino);
