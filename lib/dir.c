@@ -216,13 +216,10 @@ int
 dir_walk(const struct ufs *fs, const struct dinode *dp, unsigned char *ibuf,
     unsigned char *dbuf, dent_fn fn, void *arg, unsigned long *errors)
 {
-	struct dwalk w;
+	struct dwalk w = {
+		.fs = fs, .dp = dp, .buf = dbuf, .fn = fn, .arg = arg,
+		.errors = errors
+	};
 
-	w.fs = fs;
-	w.dp = dp;
-	w.fn = fn;
-	w.arg = arg;
-	w.errors = errors;
-	w.buf = dbuf;
 	return bmap_walk(fs, dp, 0, ibuf, dirrun, &w, errors);
 }
