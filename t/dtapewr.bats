@@ -77,12 +77,12 @@ same_prefix() {
 	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "an older backup" ]
 }
 
-@test "a stream cut short, or cut inside a record, fails with exit 2" {
+@test "a stream cut short, or cut inside a record, fails with exit 3" {
 	head -c 204800 "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/cut"
-	run -2 --separate-stderr dtapewr -f "$BATS_TEST_TMPDIR/out" <"$BATS_TEST_TMPDIR/cut"
+	run -3 --separate-stderr dtapewr -f "$BATS_TEST_TMPDIR/out" <"$BATS_TEST_TMPDIR/cut"
 	[ "${stderr_lines[1]}" = "dtapewr: stdin: input ends after 200 records, before the dump's TS_END: the stream is cut short" ]
 	head -c 204000 "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/cut"
-	run -2 --separate-stderr dtapewr -f "$BATS_TEST_TMPDIR/out" <"$BATS_TEST_TMPDIR/cut"
+	run -3 --separate-stderr dtapewr -f "$BATS_TEST_TMPDIR/out" <"$BATS_TEST_TMPDIR/cut"
 	[ "${stderr_lines[1]}" = "dtapewr: stdin: input ends inside record 199 (a partial record of 224 bytes)" ]
 }
 
@@ -91,12 +91,12 @@ same_prefix() {
 	# Record 5 is the first file header (after TS_TAPE, TS_CLRI, its map,
 	# TS_BITS and its map): spoil its checksum.
 	printf '\1' | dd of="$BATS_TEST_TMPDIR/bad" bs=1 seek=$((5 * 1024 + 100)) conv=notrunc 2>/dev/null
-	run -2 --separate-stderr dtapewr -f "$BATS_TEST_TMPDIR/out" <"$BATS_TEST_TMPDIR/bad"
+	run -3 --separate-stderr dtapewr -f "$BATS_TEST_TMPDIR/out" <"$BATS_TEST_TMPDIR/bad"
 	[ "${stderr_lines[1]}" = "dtapewr: stdin: record 5: not a dump header (bad magic or checksum) where one is due" ]
 }
 
-@test "a reader that goes away ends the dump with exit 3" {
-	run -3 --separate-stderr bash -c "set -o pipefail; dtapewr -f - <'$BATS_TEST_TMPDIR/in' | head -c 10000 >/dev/null"
+@test "a reader that goes away ends the dump with exit 4" {
+	run -4 --separate-stderr bash -c "set -o pipefail; dtapewr -f - <'$BATS_TEST_TMPDIR/in' | head -c 10000 >/dev/null"
 	[[ "${stderr_lines[0]}" == "dtapewr: standard output: write error at block "*": Broken pipe" ]]
 }
 
@@ -135,7 +135,7 @@ killwriter() {
 	wait "$pid" || rc=$?
 }
 
-@test "a writer killed by a signal is named and ends the dump with exit 3, every time" {
+@test "a writer killed by a signal is named and ends the dump with exit 4, every time" {
 	local i k sig num rc w p len
 	mkfifo "$BATS_TEST_TMPDIR/fifo"
 	for i in $(seq 0 29); do
@@ -146,7 +146,7 @@ killwriter() {
 		killwriter "$k" "$sig"
 		echo "run $i: writer $k, SIG$sig: exit $rc" >&2
 		cat "$BATS_TEST_TMPDIR/err" >&2
-		[ "$rc" -eq 3 ]
+		[ "$rc" -eq 4 ]
 		# (dump's notes, "  DUMP: ...", aside)
 		grep -v '^  DUMP: ' "$BATS_TEST_TMPDIR/err" >"$BATS_TEST_TMPDIR/msgs" || :
 		[ "$(sed -n 1p "$BATS_TEST_TMPDIR/msgs")" = "dtapewr: writer $k was killed by signal $num" ]

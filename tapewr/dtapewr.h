@@ -22,12 +22,15 @@
 #include "rmt.h"
 #include "spcl.h"
 
-/* Exit statuses, as in dtapewr(1). */
+/*
+ * Exit statuses, as in dtapewr(1), with the meanings every stage gives
+ * them (2, "complete but damaged", is not one of dtapewr's).
+ */
 #define TW_OK		0	/* the whole stream was written */
 #define TW_STARTUP	1	/* bad usage, or the output cannot be opened */
-#define TW_BADINPUT	2	/* the input is not a complete dump stream */
-#define TW_WRITE	3	/* the output failed */
-#define TW_ABORT	4	/* the operator stopped the dump */
+#define TW_BADINPUT	3	/* the input is not a complete dump stream */
+#define TW_WRITE	4	/* the output failed, or memory ran out */
+#define TW_ABORT	5	/* the operator stopped the dump */
 
 /* What a writer reports for one block. */
 struct wstat {
