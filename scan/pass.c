@@ -522,7 +522,7 @@ scan_emit(struct scan *s)
 	putmap(s->out, LN_DUMPED, s->dump, fs->maxino);
 	for (pass = 1; pass >= 0; pass--) {
 		if (pass == 0)
-			scan_note(s, "dumping (Pass IV) [regular files]");
+			dumpnote("dumping (Pass IV) [regular files]");
 		ino = 0;
 		while ((ino = bm_next(s->dump, ino + 1, fs->maxino)) <
 		    fs->maxino) {

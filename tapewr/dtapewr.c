@@ -183,9 +183,14 @@ fillblock(struct tw *t)
 	return n;
 }
 
-/* Is there anything left to write? */
+/*
+ * Is there anything left to write?  A record is: if none is carried
+ * already, the next one is taken from the input into the carry, where
+ * the next block (or the next volume's TS_TAPE) finds it.  Returns 1,
+ * 0 at the end of the dump, or -1 on bad input.
+ */
 static int
-more(struct tw *t)
+carrynext(struct tw *t)
 {
 	unsigned char r[TP_BSIZE];
 	struct recmeta m;
@@ -194,7 +199,6 @@ more(struct tw *t)
 		return 1;
 	if (t->inputdone)
 		return 0;
-	/* Peek: take one record and carry it. */
 	switch (input_next(&t->in, r, &m)) {
 	case 1:
 		t->carryat = t->ncarry = 0;
@@ -263,13 +267,13 @@ progress(struct tw *t)
 	rate = secs > 0 ? t->written / secs : 0;
 	if (est > t->written && rate > 0) {
 		left = (int64_t)((est - t->written) / rate);
-		vol_note("%3.2f%% done, finished in %lld:%02lld at %s (volume "
+		dumpnote("%3.2f%% done, finished in %lld:%02lld at %s (volume "
 		    "%d, %.0f KBytes/sec)", 100.0 * t->written / est,
 		    (long long)(left / 3600), (long long)(left / 60 % 60),
 		    showtime(time(NULL) + (time_t)left, date, sizeof(date)),
 		    t->volume, rate);
 	} else
-		vol_note("%lld tape blocks written (volume %d, %.0f "
+		dumpnote("%lld tape blocks written (volume %d, %.0f "
 		    "KBytes/sec)", (long long)t->written, t->volume, rate);
 }
 
@@ -285,7 +289,7 @@ progress(struct tw *t)
 static void
 ckdrop(struct tw *t, const char *why)
 {
-	vol_note("no copy of volume %d is kept for a rewrite (%s): a write "
+	dumpnote("no copy of volume %d is kept for a rewrite (%s): a write "
 	    "error will end the dump", t->volume, why);
 	close(t->ckfd);
 	t->ckfd = -1;
@@ -389,7 +393,7 @@ volstarted(struct tw *t)
 
 	t->volstart = now();
 	t->volfrom = t->written;
-	vol_note("Volume %d started with block %lld at: %s", t->volume,
+	dumpnote("Volume %d started with block %lld at: %s", t->volume,
 	    (long long)t->written + 1, showtime(time(NULL), date,
 	    sizeof(date)));
 }
@@ -401,11 +405,11 @@ volcompleted(const struct tw *t)
 	double end = now();
 	long long secs = (long long)(end - t->volstart);
 
-	vol_note("Volume %d completed at: %s", t->volume,
+	dumpnote("Volume %d completed at: %s", t->volume,
 	    showtime(time(NULL), date, sizeof(date)));
-	vol_note("Volume %d took %lld:%02lld:%02lld", t->volume, secs / 3600,
+	dumpnote("Volume %d took %lld:%02lld:%02lld", t->volume, secs / 3600,
 	    secs / 60 % 60, secs % 60);
-	vol_note("Volume %d transfer rate: %lld KB/s", t->volume,
+	dumpnote("Volume %d transfer rate: %lld KB/s", t->volume,
 	    (long long)((t->written - t->volfrom) / (secs > 0 ? secs : 1)));
 }
 
@@ -448,7 +452,7 @@ changevol(struct tw *t, int cutback)
 		return TW_WRITE;
 	ckstart(t);
 	volstarted(t);
-	vol_note("Volume %d begins with blocks from inode %u", t->volume,
+	dumpnote("Volume %d begins with blocks from inode %u", t->volume,
 	    t->cmeta[t->carryat].ino);
 	return 0;
 }
@@ -476,7 +480,7 @@ rollforward(struct tw *t)
 		    t->volume, (long long)t->volrecs, t->ntrec);
 		return TW_WRITE;
 	}
-	vol_note("End of media on volume %d after %lld tape blocks",
+	dumpnote("End of media on volume %d after %lld tape blocks",
 	    t->volume, (long long)t->volrecs);
 	buf = malloc((size_t)(2 * t->ring.nslots * t->ntrec) * TP_BSIZE);
 	mb = malloc((size_t)(2 * t->ring.nslots * t->ntrec) * sizeof(*mb));
@@ -530,7 +534,7 @@ rewrite(struct tw *t, const char *why)
 	int64_t b;
 	int slot, a;
 
-	vol_note("write error on volume %d (%s) at block %lld: %s",
+	dumpnote("write error on volume %d (%s) at block %lld: %s",
 	    t->volume, t->out.name, (long long)t->fail.seq, why);
 	ckflush(t);
 	if (t->ckfd < 0 || t->out.pipeout || t->out.pipecmd != NULL) {
@@ -544,7 +548,7 @@ rewrite(struct tw *t, const char *why)
 	if (ring_stop(&t->ring) != 0)
 		return TW_WRITE;
 	vol_close(t, 0, VOL_AGAIN);
-	vol_note("Replace volume %d", t->volume);
+	dumpnote("Replace volume %d", t->volume);
 	while ((a = vol_ask(t, "Is the new volume mounted and ready to go?"))
 	    != 1)
 		if (a < 0 || vol_ask(t, "Do you want to abort?") != 0)
@@ -639,7 +643,7 @@ copystream(struct tw *t)
 		/* A full volume: change it if anything is left to write. */
 		if (!t->out.pipeout && t->volcap > 0 &&
 		    t->volblocks >= t->volcap && !t->failed) {
-			if ((m = more(t)) < 0)
+			if ((m = carrynext(t)) < 0)
 				break;
 			if (m > 0) {
 				if (drain(t) != 0)
@@ -720,7 +724,7 @@ firstrecord(struct tw *t)
 {
 	struct stat sb;
 
-	if (more(t) > 0)
+	if (carrynext(t) > 0)
 		return;
 	if (stopsig)
 		exit(TW_ABORT);
@@ -794,15 +798,15 @@ static void
 summary(const struct tw *t, double secs)
 {
 	if (t->out.pipeout)
-		vol_note("%lld tape blocks", (long long)t->written);
+		dumpnote("%lld tape blocks", (long long)t->written);
 	else
-		vol_note("%lld tape blocks on %d volume%s",
+		dumpnote("%lld tape blocks on %d volume%s",
 		    (long long)t->written, t->volume,
 		    t->volume == 1 ? "" : "s");
 	if (secs < 1)
-		vol_note("finished in less than a second");
+		dumpnote("finished in less than a second");
 	else
-		vol_note("finished in %lld seconds, throughput %lld "
+		dumpnote("finished in %lld seconds, throughput %lld "
 		    "KBytes/sec", (long long)secs,
 		    (long long)(t->written / secs));
 }
@@ -903,7 +907,7 @@ main(int argc, char *argv[])
 	}
 	summary(&t, now() - t.start);
 	if (!t.out.pipeout) {
-		vol_note("Closing %s", t.out.name);
+		dumpnote("Closing %s", t.out.name);
 		volcompleted(&t);
 	}
 	return TW_OK;

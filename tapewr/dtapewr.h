@@ -166,6 +166,5 @@ int	vol_close(struct tw *t, int cutback, int next);
 int	vol_next(struct tw *t);
 int	vol_ask(struct tw *t, const char *question);
 int	vol_canask(const struct tw *t);
-void	vol_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

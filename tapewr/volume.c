@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,17 +19,6 @@
 #include "dtapewr.h"
 #include "msg.h"
 #include "xio.h"
-
-/* A line in dump's words on stderr. */
-void
-vol_note(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vdumpnote(fmt, ap);	/* one write: lines of stages never mix */
-	va_end(ap);
-}
 
 int
 vol_canask(const struct tw *t)
@@ -217,7 +205,7 @@ vol_next(struct tw *t)
 	int a;
 
 	if (o->pipecmd == NULL && !o->multi && t->volume >= o->nnames) {
-		vol_note("Change Volumes: Mount volume #%d", t->volume + 1);
+		dumpnote("Change Volumes: Mount volume #%d", t->volume + 1);
 		if (!vol_canask(t)) {
 			warnmsg("volume %d is needed and no one can be asked "
 			    "for it: no terminal; name more volumes with -f "
