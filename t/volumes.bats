@@ -178,7 +178,8 @@ setup() {
 
 # onterminal ANSWERS COMMAND: run COMMAND on a pseudo-terminal, answering
 # each question with the next line of ANSWERS once it is asked; a line
-# "mv A B" instead moves a volume away before the next answer.
+# "mv A B" instead moves a volume away before the next answer, and a
+# line "kill ..." sends a signal while the question waits.
 onterminal() {
 	local answers=$1 cmd=$2 n=0 line
 	mkfifo "$BATS_TEST_TMPDIR/tty.in"
@@ -193,7 +194,7 @@ onterminal() {
 			sleep 0.05
 		done
 		case $line in
-		mv\ *)
+		mv\ * | kill\ *)
 			eval "$line"
 			continue
 			;;
@@ -228,6 +229,20 @@ no
 no
 yes" "dtapewr -B 1000 -f $t/one <$IN; echo exit \$?"
 	run cat "$t/tty.out"
+	[[ "$output" == *"exit 0"* ]]
+	mv "$t/one" "$t/w003"
+	restore_vols "$t/w"
+}
+
+@test "SIGUSR1 while the operator is asked prints the progress line, and the question still waits" {
+	local t=$BATS_TEST_TMPDIR
+	run onterminal "mv $t/one $t/w001
+kill -USR1 \$(cat $t/pid)
+yes
+mv $t/one $t/w002
+yes" "sh -c 'echo \$\$ >$t/pid; exec dtapewr -B 1000 -f $t/one' <$IN; echo exit \$?"
+	run cat "$t/tty.out"
+	[[ "$output" =~ \ \ DUMP:\ ([0-9.]+%\ done,|[0-9]+\ tape\ blocks\ written)\ .*\(volume\ 1, ]]
 	[[ "$output" == *"exit 0"* ]]
 	mv "$t/one" "$t/w003"
 	restore_vols "$t/w"

@@ -3,14 +3,9 @@
  * blocks of -b kilobytes through a ring of writer processes, over as many
  * volumes as it takes.
  */
-#include "feature.h"
-
 #include <sys/types.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 
-#include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,8 +248,8 @@ tw_changevol(struct tw *t, int cutback)
 	r = vol_next(&t->out, &t->vol, t->pos);
 	if (r == -2)
 		return TW_ABORT;
-	if (r != 0 || tw_startvol(t) != 0)
-		return t->stopsig ? TW_ABORT : TW_WRITE;
+	if (r != 0 || tw_startvol(t) != 0)	/* an open a signal cut short? */
+		return loop_stopped(t) ? TW_ABORT : TW_WRITE;
 	ck_start(t);
 	volstarted(t);
 	dumpnote("Volume %d begins with blocks from inode %u", t->vol.volume,

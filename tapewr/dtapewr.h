@@ -3,7 +3,9 @@
  *
  * The master reads and checks the stream (input.c), builds blocks in the
  * slots of a ring of writer processes (ring.c) and changes volumes
- * (volume.c).  A writer waits for the turn token from its predecessor,
+ * (volume.c); it waits for anything in one place, a poll beside the
+ * signals' self-pipe (loop.c), and deals with a block that was not
+ * written, the end of the media among them, in eom.c.  A writer waits for the turn token from its predecessor,
  * writes its block and passes the token on, so blocks reach the output
  * strictly in stream order.  Every block stays in its slot until its
  * writer reports, so the master always holds what is in flight: at end

@@ -321,7 +321,7 @@ rewrite(struct tw *t, const char *why)
 	t->vol.blocks = t->vol.bytes = t->vol.recs = 0;
 	t->failed = 0;
 	if (vol_open(&t->out, t->vol.volume) != 0 || tw_startvol(t) != 0)
-		return TW_WRITE;
+		return loop_stopped(t) ? TW_ABORT : TW_WRITE;
 	if (lseek(t->ckfd, 0, SEEK_SET) != 0) {
 		warnmsg("the copy of volume %d for a rewrite:", t->vol.volume);
 		return TW_WRITE;

@@ -233,8 +233,11 @@ loop_wait(struct tw *t, int fd)
 		if (st >= 0) {
 			p[n].fd = st;
 			p[n++].events = POLLIN;
-		} else if (fd < 0)
-			return 0;	/* nothing more can come */
+		} else if (fd < 0) {
+			warnmsg("internal error: a wait for the reports of "
+			    "writers that have ended");
+			return -1;
+		}
 		if (fd >= 0) {
 			p[n].fd = fd;
 			p[n++].events = POLLIN;

@@ -320,6 +320,7 @@ ring_start(struct ring *r, int outfd, struct rmt *rmt, int loop,
 	r->nbatch = 0;
 	r->bcount = 0;
 	r->held = 0;
+	memset(r->busy, 0, sizeof(*r->busy) * (size_t)r->nslots);
 	r->navail = r->nused = 0;
 	r->told = 0;
 	r->finishing = 0;
