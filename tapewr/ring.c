@@ -63,7 +63,7 @@ sharedmem(size_t len)
 	return p == MAP_FAILED ? NULL : p;
 }
 
-/* Give back what ring_init took. */
+/* Give back what a ring_init that failed took; the ring is not used. */
 static void
 release(struct ring *r)
 {
@@ -73,11 +73,7 @@ release(struct ring *r)
 	free(r->pid);
 	free(r->wst);
 	free(r->cmd);
-	r->mem = NULL;
-	r->busy = NULL;
-	r->pid = NULL;
-	r->wst = NULL;
-	r->cmd = NULL;
+	memset(r, 0, sizeof(*r));
 }
 
 int
