@@ -110,6 +110,18 @@ same_prefix() {
 	run -1 pgrep -s "$sid"
 }
 
+@test "writers whose pipes cannot be made fail the start in one line, nothing left running" {
+	local sid
+	# 64 writers need 129 pipes: far more than 64 descriptors
+	run -1 --separate-stderr setsid -w sh -c 'echo $$ >"$1"; ulimit -n 64; exec dtapewr -n 64 -f "$2" <"$3"' sh \
+	    "$BATS_TEST_TMPDIR/sid" "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/in"
+	[[ "$stderr" == "dtapewr: starting the writers: pipe: "* ]]
+	[ "${#stderr_lines[@]}" = 1 ]
+	sid=$(cat "$BATS_TEST_TMPDIR/sid")
+	[ -n "$sid" ]
+	run -1 pgrep -s "$sid"
+}
+
 # killwriter K SIG: start dtapewr -b 1 on a FIFO, give it the first half
 # of the stream, kill its writer K (of 3) with SIG, give it the rest; the
 # status of dtapewr in $rc, its stderr in err, its writers' PIDs in $w.
