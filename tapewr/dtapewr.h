@@ -18,7 +18,6 @@
 #include <sys/types.h>
 
 #include <limits.h>
-#include <signal.h>
 #include <stdint.h>
 #include <time.h>
 
