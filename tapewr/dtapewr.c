@@ -227,6 +227,13 @@ tw_startvol(struct tw *t)
 	    o->pipecmd == NULL);
 }
 
+/* The dump ends, by a stop signal or a broken output: its status. */
+static int
+ended(const struct tw *t)
+{
+	return t->stopsig ? TW_ABORT : TW_WRITE;
+}
+
 /*
  * Close the volume and open the next, whose first record must be in the
  * carry (its TS_TAPE tells about it).  Returns 0 or an exit status.
@@ -241,7 +248,7 @@ tw_changevol(struct tw *t, int cutback)
 		return TW_WRITE;
 	}
 	if (loop_stopring(t) != 0)
-		return t->stopsig ? TW_ABORT : TW_WRITE;
+		return ended(t);
 	if (vol_close(&t->out, &t->vol, cutback, VOL_NEW) != 0)
 		return TW_WRITE;
 	volcompleted(t);
@@ -255,13 +262,6 @@ tw_changevol(struct tw *t, int cutback)
 	dumpnote("Volume %d begins with blocks from inode %u", t->vol.volume,
 	    t->cmeta[t->carryat].ino);
 	return 0;
-}
-
-/* The dump ends, by a stop signal or a broken output: its status. */
-static int
-ended(const struct tw *t)
-{
-	return t->stopsig ? TW_ABORT : TW_WRITE;
 }
 
 /* The input is not a complete dump stream: say why and end. */
