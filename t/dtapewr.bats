@@ -176,6 +176,36 @@ killwriter() {
 	done
 }
 
+# outgrows FILE: true once FILE holds more than nothing.
+outgrows() {
+	[ -s "$1" ]
+}
+
+@test "a signal while dtapewr waits for its input stops it by that signal, writers first, in one line" {
+	local t=$BATS_TEST_TMPDIR pid rc=0 p w
+	mkfifo "$t/fifo"
+	dtapewr -b 1 -f "$t/out" <"$t/fifo" 2>"$t/err" 3>&- &
+	pid=$!
+	exec 7>"$t/fifo"
+	# half the stream, then nothing: dtapewr waits for the rest
+	head -c $((INLEN / 2)) "$t/in" >&7
+	until [ "$(pgrep -P "$pid" | wc -l)" -eq 3 ]; do
+		kill -0 "$pid"
+	done
+	w=$(pgrep -P "$pid")
+	wait_until 30 outgrows "$t/out"
+	kill -TERM "$pid"
+	wait "$pid" || rc=$?
+	exec 7>&-
+	cat "$t/err" >&2
+	[ "$rc" = 143 ]
+	run -0 grep -v '^  DUMP: ' "$t/err"
+	[ "$output" = "dtapewr: $t/out: stopped by signal 15; the dump is incomplete" ]
+	for p in $w; do
+		! kill -0 "$p" 2>/dev/null
+	done
+}
+
 @test "bad options print the synopsis and exit 1" {
 	run -1 --separate-stderr dtapewr -b 0 -f x
 	[ "$stderr" = "dtapewr: -b: \"0\" is not a number from 1 to 1024" ]
