@@ -244,7 +244,8 @@ tw_changevol(struct tw *t, int cutback)
 	int r;
 
 	if (t->carryat >= t->ncarry) {
-		warnmsg("internal error: a new volume with nothing to go on it");
+		warnmsg("internal error: a new volume with nothing to go "
+		    "on it");
 		return TW_WRITE;
 	}
 	if (loop_stopring(t) != 0)
@@ -255,7 +256,8 @@ tw_changevol(struct tw *t, int cutback)
 	r = vol_next(&t->out, &t->vol, t->pos);
 	if (r == -2)
 		return TW_ABORT;
-	if (r != 0 || tw_startvol(t) != 0)	/* an open a signal cut short? */
+	/* An open that failed may have been cut short by a stop. */
+	if (r != 0 || tw_startvol(t) != 0)
 		return loop_stopped(t) ? TW_ABORT : TW_WRITE;
 	ck_start(t);
 	volstarted(t);

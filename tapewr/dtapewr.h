@@ -7,10 +7,10 @@
  * signals' self-pipe (loop.c), and deals with a block that was not
  * written, the end of the media among them, in eom.c.  A writer waits
  * for the turn token from its predecessor, writes its block and passes
- * the token on, so blocks reach the output strictly in stream order.  Every block stays in its slot until its
- * writer reports, so the master always holds what is in flight: at end
- * of media it knows exactly which records made it and carries the rest,
- * unchanged, to the next volume.
+ * the token on, so blocks reach the output strictly in stream order.
+ * Every block stays in its slot until its writer reports, so the master
+ * always holds what is in flight: at end of media it knows exactly which
+ * records made it and carries the rest, unchanged, to the next volume.
  */
 #ifndef DTAPEWR_H
 #define DTAPEWR_H

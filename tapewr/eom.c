@@ -132,8 +132,8 @@ ck_start(struct tw *t)
 	}
 	if ((t->ckfd = ckopen(t)) < 0)
 		return;
-	t->ckmax = fstatvfs(t->ckfd, &vfs) == 0 ?
-	    (int64_t)(vfs.f_bavail / 2) * (int64_t)vfs.f_frsize : (int64_t)1 << 30;
+	t->ckmax = fstatvfs(t->ckfd, &vfs) != 0 ? (int64_t)1 << 30 :
+	    (int64_t)(vfs.f_bavail / 2) * (int64_t)vfs.f_frsize;
 }
 
 /* Keep a copy of each block of the volume, to rewrite it after EIO. */
