@@ -23,7 +23,8 @@ LIBOBJ = lib/ask.o lib/bmap.o lib/dir.o lib/ddupdate.o lib/dumpdates.o lib/esc.o
 SCANOBJ = scan/dirahead.o scan/dscan.o scan/filter.o scan/mapdirs.o scan/names.o scan/pass.o \
 	scan/summary.o scan/tree.o
 BLKOBJ = blkread/dblkread.o blkread/obuf.o blkread/readahead.o
-TAPEOBJ = tapewr/dtapewr.o tapewr/input.o tapewr/ring.o tapewr/rmt.o \
+TAPEOBJ = tapewr/dtapewr.o tapewr/eom.o tapewr/input.o tapewr/loop.o \
+	tapewr/ring.o tapewr/rmt.o \
 	tapewr/volume.o
 DDATEOBJ = ddate/ddate.o
 PROGS = bin/dscan bin/dblkread bin/dtapewr bin/ddate

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "ask.h"
+#include "xio.h"
 
 /* The terminal to ask on, or -1 when there is none (cron, a pipe). */
 int
@@ -41,16 +42,44 @@ notifyops(const char *question)
 }
 
 /*
- * Ask until the answer is "yes" or "no".  Returns 1 for yes, 0 for no,
- * -1 if no one can answer (no terminal, or its end).
+ * One answer from the terminal into line, at most size - 1 bytes kept,
+ * read once wait (if any) says the terminal is readable.  Returns its
+ * length, or -1 at the terminal's end or when wait gives up.
  */
+static ssize_t
+answer(int tty, char *line, size_t size, readwait_fn wait, void *arg)
+{
+	size_t n = 0;
+	char c;
+
+	for (;;) {
+		if (wait != NULL && wait(arg, tty) != 0)
+			return -1;
+		if (read(tty, &c, 1) != 1)
+			return n > 0 ? (ssize_t)n : -1;
+		if (c == '\n')
+			return (ssize_t)n;
+		if (n < size - 1)
+			line[n++] = c;
+	}
+}
+
 int
 ask(int tty, const char *question)
 {
+	return askwait(tty, question, NULL, NULL);
+}
+
+/*
+ * Ask until the answer is "yes" or "no", reading the terminal only once
+ * wait (if any) says it is readable.  Returns 1 for yes, 0 for no, -1 if
+ * no one can answer (no terminal, or its end) or wait gave up.
+ */
+int
+askwait(int tty, const char *question, readwait_fn wait, void *arg)
+{
 	char line[64], prompt[256];
-	size_t n;
-	ssize_t r;
-	char c;
+	ssize_t n;
 
 	notifyops(question);
 	if (tty < 0)
@@ -60,11 +89,7 @@ ask(int tty, const char *question)
 	for (;;) {
 		if (write(tty, prompt, strlen(prompt)) < 0)
 			return -1;
-		n = 0;
-		while ((r = read(tty, &c, 1)) == 1 && c != '\n')
-			if (n < sizeof(line) - 1)
-				line[n++] = c;
-		if (r != 1 && n == 0)
+		if ((n = answer(tty, line, sizeof(line), wait, arg)) < 0)
 			return -1;
 		while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == ' '))
 			n--;

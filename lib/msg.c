@@ -60,20 +60,25 @@ vmsg(const char *fmt, va_list ap)
 	vline(prefix, fmt, ap);
 }
 
+static int notesoff;
+
+/* One write: the lines of the stages of a pipeline never mix. */
 void
 dumpnote(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (notesoff)
+		return;
 	va_start(ap, fmt);
 	vline("  DUMP: ", fmt, ap);
 	va_end(ap);
 }
 
 void
-vdumpnote(const char *fmt, va_list ap)
+dumpnote_off(void)
 {
-	vline("  DUMP: ", fmt, ap);
+	notesoff = 1;
 }
 
 void

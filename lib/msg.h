@@ -13,11 +13,14 @@ extern const char *progname;
 void	progname_set(const char *argv0);
 void	warnmsg(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2)));
-/* A line in dump's words, "  DUMP: message", in one write as well. */
+/*
+ * A line in dump's words, "  DUMP: message", in one write as well: the
+ * notes of every stage (progress, volumes), which dumpnote_off() stops
+ * for the rest of the run (dscan -q).
+ */
 void	dumpnote(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2)));
-void	vdumpnote(const char *fmt, va_list ap)
-	    __attribute__((format(printf, 1, 0)));
+void	dumpnote_off(void);
 void	die(int status, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3), noreturn));
 

@@ -14,6 +14,14 @@ ssize_t	preadfull(int fd, void *buf, size_t n, off_t off);
 int	writefull(int fd, const void *buf, size_t n);
 void	bigpipe(int fd);
 
+/*
+ * A caller's own wait for a descriptor to be readable, so that a module
+ * that reads (a question to the operator, an rmt reply, the input) does
+ * not block where the caller cannot see, as dtapewr's one poll must:
+ * returns 0 once fd is readable, or non-zero to give up (a signal).
+ */
+typedef int (*readwait_fn)(void *arg, int fd);
+
 #define XIO_SECTOR	512	/* the smallest sector; salvage starts there */
 #define XIO_UNITMAX	65536	/* the largest unit of preadunits: MAXBSIZE */
 #define XIO_ALIGN	4096	/* buffer alignment for O_DIRECT */

@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,19 +28,6 @@ usage(void)
 	    "             [-T date] [-t date] [-w criterion] [-z bytes] "
 	    "special\n");
 	exit(DS_STARTUP);
-}
-
-/* dump's progress lines, unless -q. */
-void
-scan_note(const struct scan *s, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (s->quiet)
-		return;
-	va_start(ap, fmt);
-	vdumpnote(fmt, ap);	/* one write: lines of stages never mix */
-	va_end(ap);
 }
 
 static const char *
@@ -111,7 +97,7 @@ finish(struct scan *s, struct names *nm, const char *special,
 	if (s->filter != NULL)
 		filter_apply(s, nm);
 	scan_checktree(s);
-	scan_note(s, "estimated %llu tape blocks (%llu inodes).",
+	dumpnote("estimated %llu tape blocks (%llu inodes).",
 	    (unsigned long long)(s->estimate + scan_overhead(s)),
 	    (unsigned long long)s->ninodes);
 	if (what == 'S') {
@@ -123,7 +109,7 @@ finish(struct scan *s, struct names *nm, const char *special,
 		}
 		return s->errors > 0 ? DS_DAMAGED : DS_OK;
 	}
-	scan_note(s, "dumping (Pass III) [directories]");
+	dumpnote("dumping (Pass III) [directories]");
 	if (scan_emit(s) != 0) {
 		warnmsg("writing the stream:");
 		return DS_OUTPUT;
@@ -183,14 +169,14 @@ main(int argc, char *argv[])
 			pflag = 1;
 			break;
 		case 'q':
-			s.quiet = 1;
+			dumpnote_off();
 			break;
 		case 'S':
 			sflag = 1;
 			break;
 		case 's':
 			summary = 1;
-			s.quiet = 1;
+			dumpnote_off();
 			break;
 		case 'T':
 			tdate = optarg;
@@ -221,21 +207,21 @@ main(int argc, char *argv[])
 		return DS_STARTUP;
 	setddate(&s, argv[0], tdate, ddpath);
 	filter_setup(&s, argv[0], ddpath);
-	scan_note(&s, "Date of this level %d dump: %s", s.level,
+	dumpnote("Date of this level %d dump: %s", s.level,
 	    showdate(s.date, when, sizeof(when)));
 	if (s.ddate != 0 && s.lastlevel >= 0)
-		scan_note(&s, "Date of last level %d dump: %s", s.lastlevel,
+		dumpnote("Date of last level %d dump: %s", s.lastlevel,
 		    showdate(s.ddate, when, sizeof(when)));
 	else if (s.ddate != 0)
-		scan_note(&s, "Dumping changes since %s",
+		dumpnote("Dumping changes since %s",
 		    showdate(s.ddate, when, sizeof(when)));
-	scan_note(&s, "mapping (Pass I) [regular files]");
+	dumpnote("mapping (Pass I) [regular files]");
 	if (scan_maps(&s) != 0)
 		return DS_STARTUP;
-	scan_note(&s, "mapping (Pass II) [directories]");
+	dumpnote("mapping (Pass II) [directories]");
 	scan_mapdirs(&s);
 	if (pflag || summary || s.filter != NULL) {
-		scan_note(&s, "reading the names [directories]");
+		dumpnote("reading the names [directories]");
 		nm = names_build(&s);
 		filter_paths(&s, nm);
 	}

@@ -27,7 +27,6 @@ struct scan {
 	int		 level;
 	int		 honor;		/* nodump counts from this level on */
 	int		 lastlevel;	/* of the dump this one follows, or -1 */
-	int		 quiet;		/* no progress lines */
 	uint64_t	 maxsparse;	/* -z: bigger and mostly holes is damage */
 	int64_t		 date, ddate;
 	const char	*label;
@@ -112,7 +111,5 @@ void	scan_freetree(struct scan *s);
 int	scan_summary(struct scan *s, struct names *nm, FILE *out,
 	    const char *special, const char *ddpath);
 
-void	scan_note(const struct scan *s, const char *fmt, ...)
-	    __attribute__((format(printf, 2, 3)));
 
 #endif

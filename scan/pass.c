@@ -545,7 +545,7 @@ scan_emit(struct scan *s)
 	/* Pass III wants the directories, pass IV the other files. */
 	for (wantdirs = 1; wantdirs >= 0; wantdirs--) {
 		if (!wantdirs)
-			scan_note(s, "dumping (Pass IV) [regular files]");
+			dumpnote("dumping (Pass IV) [regular files]");
 		ino = 0;
 		while ((ino = bm_next(s->dump, ino + 1, fs->maxino)) <
 		    fs->maxino) {

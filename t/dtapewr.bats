@@ -77,12 +77,12 @@ same_prefix() {
 	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "an older backup" ]
 }
 
-@test "a stream cut short, or cut inside a record, fails with exit 2" {
+@test "a stream cut short, or cut inside a record, fails with exit 3" {
 	head -c 204800 "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/cut"
-	run -2 --separate-stderr dtapewr -f "$BATS_TEST_TMPDIR/out" <"$BATS_TEST_TMPDIR/cut"
+	run -3 --separate-stderr dtapewr -f "$BATS_TEST_TMPDIR/out" <"$BATS_TEST_TMPDIR/cut"
 	[ "${stderr_lines[1]}" = "dtapewr: stdin: input ends after 200 records, before the dump's TS_END: the stream is cut short" ]
 	head -c 204000 "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/cut"
-	run -2 --separate-stderr dtapewr -f "$BATS_TEST_TMPDIR/out" <"$BATS_TEST_TMPDIR/cut"
+	run -3 --separate-stderr dtapewr -f "$BATS_TEST_TMPDIR/out" <"$BATS_TEST_TMPDIR/cut"
 	[ "${stderr_lines[1]}" = "dtapewr: stdin: input ends inside record 199 (a partial record of 224 bytes)" ]
 }
 
@@ -91,12 +91,12 @@ same_prefix() {
 	# Record 5 is the first file header (after TS_TAPE, TS_CLRI, its map,
 	# TS_BITS and its map): spoil its checksum.
 	printf '\1' | dd of="$BATS_TEST_TMPDIR/bad" bs=1 seek=$((5 * 1024 + 100)) conv=notrunc 2>/dev/null
-	run -2 --separate-stderr dtapewr -f "$BATS_TEST_TMPDIR/out" <"$BATS_TEST_TMPDIR/bad"
+	run -3 --separate-stderr dtapewr -f "$BATS_TEST_TMPDIR/out" <"$BATS_TEST_TMPDIR/bad"
 	[ "${stderr_lines[1]}" = "dtapewr: stdin: record 5: not a dump header (bad magic or checksum) where one is due" ]
 }
 
-@test "a reader that goes away ends the dump with exit 3" {
-	run -3 --separate-stderr bash -c "set -o pipefail; dtapewr -f - <'$BATS_TEST_TMPDIR/in' | head -c 10000 >/dev/null"
+@test "a reader that goes away ends the dump with exit 4" {
+	run -4 --separate-stderr bash -c "set -o pipefail; dtapewr -f - <'$BATS_TEST_TMPDIR/in' | head -c 10000 >/dev/null"
 	[[ "${stderr_lines[0]}" == "dtapewr: standard output: write error at block "*": Broken pipe" ]]
 }
 
@@ -105,6 +105,18 @@ same_prefix() {
 	# in a session of its own, so that other dumps on the machine do not count
 	run -0 setsid -w sh -c 'echo $$ >"$1"; exec dtapewr -n 8 -f "$2" <"$3"' sh \
 	    "$BATS_TEST_TMPDIR/sid" "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/in"
+	sid=$(cat "$BATS_TEST_TMPDIR/sid")
+	[ -n "$sid" ]
+	run -1 pgrep -s "$sid"
+}
+
+@test "writers whose pipes cannot be made fail the start in one line, nothing left running" {
+	local sid
+	# 64 writers need 129 pipes: far more than 64 descriptors
+	run -1 --separate-stderr setsid -w sh -c 'echo $$ >"$1"; ulimit -n 64; exec dtapewr -n 64 -f "$2" <"$3"' sh \
+	    "$BATS_TEST_TMPDIR/sid" "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/in"
+	[[ "$stderr" == "dtapewr: starting the writers: pipe: "* ]]
+	[ "${#stderr_lines[@]}" = 1 ]
 	sid=$(cat "$BATS_TEST_TMPDIR/sid")
 	[ -n "$sid" ]
 	run -1 pgrep -s "$sid"
@@ -135,7 +147,7 @@ killwriter() {
 	wait "$pid" || rc=$?
 }
 
-@test "a writer killed by a signal is named and ends the dump with exit 3, every time" {
+@test "a writer killed by a signal is named and ends the dump with exit 4, every time" {
 	local i k sig num rc w p len
 	mkfifo "$BATS_TEST_TMPDIR/fifo"
 	for i in $(seq 0 29); do
@@ -146,7 +158,7 @@ killwriter() {
 		killwriter "$k" "$sig"
 		echo "run $i: writer $k, SIG$sig: exit $rc" >&2
 		cat "$BATS_TEST_TMPDIR/err" >&2
-		[ "$rc" -eq 3 ]
+		[ "$rc" -eq 4 ]
 		# (dump's notes, "  DUMP: ...", aside)
 		grep -v '^  DUMP: ' "$BATS_TEST_TMPDIR/err" >"$BATS_TEST_TMPDIR/msgs" || :
 		[ "$(sed -n 1p "$BATS_TEST_TMPDIR/msgs")" = "dtapewr: writer $k was killed by signal $num" ]
@@ -161,6 +173,36 @@ killwriter() {
 		cmp -n "$len" "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/in"
 		run -1 --separate-stderr dumpinfo "$BATS_TEST_TMPDIR/out"
 		[[ "$stderr" == "dumpinfo: record "*": no TS_END" ]]
+	done
+}
+
+# outgrows FILE: true once FILE holds more than nothing.
+outgrows() {
+	[ -s "$1" ]
+}
+
+@test "a signal while dtapewr waits for its input stops it by that signal, writers first, in one line" {
+	local t=$BATS_TEST_TMPDIR pid rc=0 p w
+	mkfifo "$t/fifo"
+	dtapewr -b 1 -f "$t/out" <"$t/fifo" 2>"$t/err" 3>&- &
+	pid=$!
+	exec 7>"$t/fifo"
+	# half the stream, then nothing: dtapewr waits for the rest
+	head -c $((INLEN / 2)) "$t/in" >&7
+	until [ "$(pgrep -P "$pid" | wc -l)" -eq 3 ]; do
+		kill -0 "$pid"
+	done
+	w=$(pgrep -P "$pid")
+	wait_until 30 outgrows "$t/out"
+	kill -TERM "$pid"
+	wait "$pid" || rc=$?
+	exec 7>&-
+	cat "$t/err" >&2
+	[ "$rc" = 143 ]
+	run -0 grep -v '^  DUMP: ' "$t/err"
+	[ "$output" = "dtapewr: $t/out: stopped by signal 15; the dump is incomplete" ]
+	for p in $w; do
+		! kill -0 "$p" 2>/dev/null
 	done
 }
 

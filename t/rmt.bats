@@ -190,8 +190,8 @@ restore_vols_one() {
 @test "a remote open that fails shows the remote errno and message" {
 	run -1 dtapewr -f "host:nodir/x" <"$IN"
 	[ "$output" = "dtapewr: host:nodir/x: rmt on host cannot open nodir/x: No such file or directory (remote errno 2)" ]
-	# a later volume that cannot be opened ends the dump with exit 3
-	run -3 dtapewr -B 3000 -f "host:v1,host:nodir/v2" <"$IN"
+	# a later volume that cannot be opened ends the dump with exit 4
+	run -4 dtapewr -B 3000 -f "host:v1,host:nodir/v2" <"$IN"
 	[[ "$output" == *"dtapewr: host:nodir/v2: rmt on host cannot open nodir/v2: No such file or directory (remote errno 2)"* ]]
 }
 
@@ -214,7 +214,7 @@ restore_vols_one() {
 	    "$BATS_TEST_TMPDIR/sid" -0u -b 1 -D "$BATS_TEST_TMPDIR/dumpdates" -f "host:cut" "$D/img"
 	[[ "$output" == *"  DUMP: write error on volume 1 (host:cut) at block "*": lost the connection to rmt on host (the remote shell exited with status 2)"* ]]
 	[[ "$output" == *"dtapewr: host:cut: write error: lost the connection to rmt on host (the remote shell exited with status 2); no copy of the volume to rewrite it from, so the dump ends here"* ]]
-	[[ "$output" == *"  DUMP: The dump failed:"*" dtapewr (exit status 3)"* ]]
+	[[ "$output" == *"  DUMP: The dump failed:"*" dtapewr (exit status 4)"* ]]
 	cmp dumpdates dumpdates.before
 	sid=$(cat "$BATS_TEST_TMPDIR/sid")
 	[ -n "$sid" ]
@@ -255,7 +255,7 @@ rmtd: C" ]
 	restore_vols "$BATS_TEST_TMPDIR/v"
 	# The same name again: off line, for the operator to change it.
 	rm -f rmt.*.log
-	LD_PRELOAD="$TOP/t/tools/bin/tapeshim.so" run -3 setsid dtapewr -B 3000 -f "host:t1" <"$IN"
+	LD_PRELOAD="$TOP/t/tools/bin/tapeshim.so" run -4 setsid dtapewr -B 3000 -f "host:t1" <"$IN"
 	[[ "$output" == *"  DUMP: Change Volumes: Mount volume #2"* ]]
 	[ "$(grep '^rmtd: [IC]' rmt.*.log | tail -2 | sed 's/ *(.*//')" = "rmtd: I 6 1
 rmtd: C" ]
@@ -303,7 +303,7 @@ rmtd: C" ]
 @test "another error of the remote write is a write error that ends the dump" {
 	need_glibc_preload
 	EOM_AT="$BATS_TEST_TMPDIR/vol001:50000" EOM_STYLE=eio \
-	    LD_PRELOAD="$TOP/t/tools/bin/eomshim.so" run -3 setsid dtapewr -M -f "host:vol" <"$IN"
+	    LD_PRELOAD="$TOP/t/tools/bin/eomshim.so" run -4 setsid dtapewr -M -f "host:vol" <"$IN"
 	[[ "$output" == *"  DUMP: write error on volume 1 (host:vol001) at block 0: Input/output error"* ]]
 	[[ "$output" == *"dtapewr: host:vol001: write error: Input/output error; no copy of the volume to rewrite it from, so the dump ends here"* ]]
 }

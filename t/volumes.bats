@@ -161,12 +161,12 @@ setup() {
 }
 
 @test "-P: a command that fails fails the dump" {
-	run -3 dtapewr -B 1000 -P 'cat >/dev/null; exit 7' <"$IN"
+	run -4 dtapewr -B 1000 -P 'cat >/dev/null; exit 7' <"$IN"
 	[[ "$output" == *"-P command for volume 1 exited with status 7"* ]]
 }
 
 @test "with no terminal and no -P, a needed volume fails clearly instead of hanging" {
-	run -3 timeout 20 setsid dtapewr -B 1000 -f "$BATS_TEST_TMPDIR/only" <"$IN"
+	run -4 timeout 20 setsid dtapewr -B 1000 -f "$BATS_TEST_TMPDIR/only" <"$IN"
 	[[ "$output" == *"  DUMP: Change Volumes: Mount volume #2"* ]]
 	[[ "$output" == *"dtapewr: volume 2 is needed and no one can be asked for it: no terminal; name more volumes with -f or -M, or write them with -P"* ]]
 }
@@ -178,7 +178,8 @@ setup() {
 
 # onterminal ANSWERS COMMAND: run COMMAND on a pseudo-terminal, answering
 # each question with the next line of ANSWERS once it is asked; a line
-# "mv A B" instead moves a volume away before the next answer.
+# "mv A B" instead moves a volume away before the next answer, and a
+# line "kill ..." sends a signal while the question waits.
 onterminal() {
 	local answers=$1 cmd=$2 n=0 line
 	mkfifo "$BATS_TEST_TMPDIR/tty.in"
@@ -193,7 +194,7 @@ onterminal() {
 			sleep 0.05
 		done
 		case $line in
-		mv\ *)
+		mv\ * | kill\ *)
 			eval "$line"
 			continue
 			;;
@@ -218,7 +219,7 @@ yes" "dtapewr -B 1000 -f $t/one <$IN; echo exit \$?"
 	[[ "$output" == *'  DUMP: Is the new volume mounted and ready to go? ("yes" or "no")'* ]]
 	[[ "$output" == *"  DUMP: Change Volumes: Mount volume #3"* ]]
 	[[ "$output" == *'  DUMP: Do you want to abort? ("yes" or "no")'* ]]
-	[[ "$output" == *"exit 4"* ]]
+	[[ "$output" == *"exit 5"* ]]
 	# Not giving up: asked again, then it goes on to the end.
 	rm -f "$t"/one "$t"/vol*
 	run onterminal "mv $t/one $t/w001
@@ -228,6 +229,20 @@ no
 no
 yes" "dtapewr -B 1000 -f $t/one <$IN; echo exit \$?"
 	run cat "$t/tty.out"
+	[[ "$output" == *"exit 0"* ]]
+	mv "$t/one" "$t/w003"
+	restore_vols "$t/w"
+}
+
+@test "SIGUSR1 while the operator is asked prints the progress line, and the question still waits" {
+	local t=$BATS_TEST_TMPDIR
+	run onterminal "mv $t/one $t/w001
+kill -USR1 \$(cat $t/pid)
+yes
+mv $t/one $t/w002
+yes" "sh -c 'echo \$\$ >$t/pid; exec dtapewr -B 1000 -f $t/one' <$IN; echo exit \$?"
+	run cat "$t/tty.out"
+	[[ "$output" =~ \ \ DUMP:\ ([0-9.]+%\ done,|[0-9]+\ tape\ blocks\ written)\ .*\(volume\ 1, ]]
 	[[ "$output" == *"exit 0"* ]]
 	mv "$t/one" "$t/w003"
 	restore_vols "$t/w"
@@ -264,7 +279,7 @@ interminal() {
 	run cat "$t/tty.out"
 	[[ "$output" == *"dtapewr: $t/vol002: write error: Input/output error; no copy of the volume to rewrite it from, so the dump ends here"* ]]
 	[[ "$output" != *"rewrite this volume"* ]]
-	[[ "$output" == *"exit 3"* ]]
+	[[ "$output" == *"exit 4"* ]]
 }
 
 @test "the copy of a tape volume for a rewrite takes at most half the room free in TMPDIR" {
@@ -277,13 +292,13 @@ interminal() {
 	run cat "$t/tty.out"
 	[[ "$output" == *"  DUMP: no copy of volume 1 is kept for a rewrite (it would pass 512 KB, half the room free in TMPDIR): a write error will end the dump"* ]]
 	[[ "$output" == *"no copy of the volume to rewrite it from, so the dump ends here"* ]]
-	[[ "$output" == *"exit 3"* ]]
+	[[ "$output" == *"exit 4"* ]]
 }
 
 @test "a write error with no one to ask ends the dump clearly" {
 	need_glibc_preload
 	EOM_AT="$BATS_TEST_TMPDIR/vol001:50000" EOM_STYLE=eio \
-	    LD_PRELOAD=$EOMSHIM run -3 setsid dtapewr -M -f "$BATS_TEST_TMPDIR/vol" <"$IN"
+	    LD_PRELOAD=$EOMSHIM run -4 setsid dtapewr -M -f "$BATS_TEST_TMPDIR/vol" <"$IN"
 	[[ "$output" == *"dtapewr: $BATS_TEST_TMPDIR/vol001: write error: Input/output error; no copy of the volume to rewrite it from, so the dump ends here"* ]]
 }
 

@@ -3,14 +3,9 @@
  * blocks of -b kilobytes through a ring of writer processes, over as many
  * volumes as it takes.
  */
-#include "feature.h"
-
 #include <sys/types.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 
-#include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,9 +21,6 @@
 #include "spcl.h"
 #include "xio.h"
 
-volatile sig_atomic_t wantinfo;
-volatile sig_atomic_t stopsig;
-
 static void
 usage(void)
 {
@@ -37,47 +29,6 @@ usage(void)
 	    "               [-I seconds] [-n writers] [-s feet] "
 	    "-f file[,file...] | -P command\n");
 	exit(TW_STARTUP);
-}
-
-static void
-oninfo(int sig)
-{
-	(void)sig;
-	wantinfo = 1;
-}
-
-static void
-onstop(int sig)
-{
-	stopsig = sig;
-}
-
-/* A writer ended: nothing to do but cut the master's wait short. */
-static void
-onchild(int sig)
-{
-	(void)sig;
-}
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* A date as ctime(3) writes it, without the newline. */
-static const char *
-showtime(time_t t, char *buf, size_t size)
-{
-	struct tm tm;
-
-	if (localtime_r(&t, &tm) == NULL ||
-	    strftime(buf, size, "%a %b %e %H:%M:%S %Y", &tm) == 0)
-		snprintf(buf, size, "%lld", (long long)t);
-	return buf;
 }
 
 /*
@@ -94,7 +45,7 @@ place(struct tw *t, unsigned char *r, int64_t pos)
 {
 	int be = t->in.chk.be;
 
-	put32(r + SP_VOLUME, (uint32_t)t->volume, be);
+	put32(r + SP_VOLUME, (uint32_t)t->vol.volume, be);
 	put32(r + SP_OLD_TAPEA, (uint32_t)pos, be);
 	put64(r + SP_TAPEA, (uint64_t)pos, be);
 	put32(r + SP_OLD_FIRSTREC, 0, be);
@@ -140,7 +91,8 @@ nextrec(struct tw *t, unsigned char *dst, struct recmeta *m)
  * Fill the slot for the next block: the volume's TS_TAPE first on a new
  * volume, then records, then TS_END records to the end of the block
  * once the dump is over.  Returns the records placed (0: nothing left),
- * or -1 on bad input.
+ * -1 on bad input, or -2 if the wait for input gave up (a stop, a
+ * broken ring).
  */
 static int
 fillblock(struct tw *t)
@@ -150,7 +102,7 @@ fillblock(struct tw *t)
 	struct recmeta *m = t->meta + (size_t)slot * (size_t)t->ntrec;
 	int n = 0, r;
 
-	if (t->volblocks == 0 && t->volume > 1) {
+	if (t->vol.blocks == 0 && t->vol.volume > 1) {
 		voltape(t, p);
 		m[0].due = 0;
 		m[0].ino = 0;
@@ -163,7 +115,7 @@ fillblock(struct tw *t)
 	while (n < t->ntrec) {
 		r = nextrec(t, p + (size_t)n * TP_BSIZE, &m[n]);
 		if (r < 0)
-			return -1;
+			return r;
 		if (r == 0) {
 			t->inputdone = 1;
 			break;
@@ -183,19 +135,25 @@ fillblock(struct tw *t)
 	return n;
 }
 
-/* Is there anything left to write? */
+/*
+ * Is there anything left to write?  A record is: if none is carried
+ * already, the next one is taken from the input into the carry, where
+ * the next block (or the next volume's TS_TAPE) finds it.  Returns 1,
+ * 0 at the end of the dump, -1 on bad input, or -2 if the wait for
+ * input gave up.
+ */
 static int
-more(struct tw *t)
+carrynext(struct tw *t)
 {
 	unsigned char r[TP_BSIZE];
 	struct recmeta m;
+	int n;
 
 	if (t->carryat < t->ncarry)
 		return 1;
 	if (t->inputdone)
 		return 0;
-	/* Peek: take one record and carry it. */
-	switch (input_next(&t->in, r, &m)) {
+	switch (n = input_next(&t->in, r, &m)) {
 	case 1:
 		t->carryat = t->ncarry = 0;
 		memcpy(t->carry, r, TP_BSIZE);
@@ -206,178 +164,21 @@ more(struct tw *t)
 		t->inputdone = 1;
 		return 0;
 	}
-	return -1;
+	return n;
 }
 
-static void progress(struct tw *);
-
-/*
- * Take one writer's report.  Reports come in any order; a block that
- * was not written whole is remembered (the earliest such block is the
- * one that failed, later ones were skipped).  Returns -1 if the ring
- * itself broke.
- */
+/* Hand the block just filled to the ring (and to the copy, if kept). */
 static int
-collect(struct tw *t)
+submit(struct tw *t)
 {
-	struct wstat ws;
-	int r;
-
-	while ((r = ring_wait(&t->ring, &ws)) == 1)
-		if (wantinfo || (t->progress > 0 &&
-		    now() - t->lastnote >= t->progress))
-			progress(t);
-	if (r != 0)
-		return -1;
-	t->pending--;
-	if (ws.done == 1) {
-		t->written += t->ntrec;
-		t->volrecs += t->ntrec;
-		t->volbytes += (int64_t)t->bs;
-	} else if (!t->failed || ws.seq < t->fail.seq ||
-	    (ws.seq == t->fail.seq && ws.done == 0)) {
-		t->fail = ws;
-		t->failed = 1;
-	}
-	return 0;
-}
-
-static int
-drain(struct tw *t)
-{
-	while (t->pending > 0)
-		if (collect(t) != 0)
-			return -1;
-	return 0;
-}
-
-static void
-progress(struct tw *t)
-{
-	double secs = now() - t->start, rate;
-	int64_t est = t->in.chk.estimate, left;
-	char date[64];
-
-	wantinfo = 0;
-	t->lastnote = now();
-	rate = secs > 0 ? t->written / secs : 0;
-	if (est > t->written && rate > 0) {
-		left = (int64_t)((est - t->written) / rate);
-		vol_note("%3.2f%% done, finished in %lld:%02lld at %s (volume "
-		    "%d, %.0f KBytes/sec)", 100.0 * t->written / est,
-		    (long long)(left / 3600), (long long)(left / 60 % 60),
-		    showtime(time(NULL) + (time_t)left, date, sizeof(date)),
-		    t->volume, rate);
-	} else
-		vol_note("%lld tape blocks written (volume %d, %.0f "
-		    "KBytes/sec)", (long long)t->written, t->volume, rate);
-}
-
-/*
- * The copy of the volume kept for a rewrite after a write error: only
- * with someone to ask, only on a device (a file or a pipe cannot be
- * mounted anew), in writes of about a megabyte, and only while it takes
- * less than half the room free in TMPDIR when the volume began.
- */
-#define CKBUF	(1 << 20)
-
-/* Stop keeping the copy of this volume, saying why. */
-static void
-ckdrop(struct tw *t, const char *why)
-{
-	vol_note("no copy of volume %d is kept for a rewrite (%s): a write "
-	    "error will end the dump", t->volume, why);
-	close(t->ckfd);
-	t->ckfd = -1;
-}
-
-/* Write out the blocks gathered for the copy. */
-static void
-ckflush(struct tw *t)
-{
-	if (t->ckfd >= 0 && t->ckused > 0 &&
-	    writefull(t->ckfd, t->ckbuf, t->ckused) != 0) {
-		warnmsg("copy of volume %d for a rewrite:", t->volume);
-		ckdrop(t, "it cannot be written");
-	}
-	t->ckused = 0;
-}
-
-/* A copy for the volume that starts, if one makes sense. */
-static void
-ckstart(struct tw *t)
-{
-	const char *dir = getenv("TMPDIR");
-	char path[1024];
-	struct statvfs vfs;
-
-	t->ckblocks = 0;
-	t->ckused = 0;
-	if (t->ckfd >= 0)
-		close(t->ckfd);
-	t->ckfd = -1;
-	/* A device can be written again; so can a remote file after a
-	 * lost connection.  A local file or pipe cannot. */
-	if (!vol_canask(t) || !(t->out.isdev || t->out.remote))
-		return;
-	snprintf(path, sizeof(path), "%s/dtapewr.XXXXXX",
-	    dir != NULL && *dir != '\0' ? dir : "/tmp");
-	if (t->ckbuf == NULL) {
-		t->ckcap = CKBUF / (t->bs + sizeof(struct recmeta) *
-		    (size_t)t->ntrec);
-		if (t->ckcap < 1)
-			t->ckcap = 1;
-		t->ckbuf = malloc(t->ckcap * (t->bs + sizeof(struct recmeta) *
-		    (size_t)t->ntrec));
-	}
-	if (t->ckbuf == NULL || (t->ckfd = mkstemp(path)) < 0) {
-		warnmsg("%s: no copy of volume %d can be kept for a rewrite "
-		    "after a write error:", path, t->volume);
-		t->ckfd = -1;
-		return;
-	}
-	unlink(path);
-	/* not for the remote shell of a later volume */
-	fcntl(t->ckfd, F_SETFD, FD_CLOEXEC);
-	t->ckmax = fstatvfs(t->ckfd, &vfs) == 0 ?
-	    (int64_t)(vfs.f_bavail / 2) * (int64_t)vfs.f_frsize : (int64_t)1 << 30;
-}
-
-/* Keep a copy of each block of the volume, to rewrite it after EIO. */
-static void
-checkpoint(struct tw *t, const unsigned char *p, const struct recmeta *m)
-{
-	size_t rec = t->bs + sizeof(*m) * (size_t)t->ntrec;
-	char why[96];
-
-	if (t->ckfd < 0)
-		return;
-	if ((t->ckblocks + 1) * (int64_t)rec > t->ckmax) {
-		snprintf(why, sizeof(why), "it would pass %lld KB, half the "
-		    "room free in TMPDIR", (long long)(t->ckmax / 1024));
-		ckdrop(t, why);
-		return;
-	}
-	if (t->ckused + rec > t->ckcap * rec)
-		ckflush(t);
-	memcpy(t->ckbuf + t->ckused, p, t->bs);
-	memcpy(t->ckbuf + t->ckused + t->bs, m, rec - t->bs);
-	t->ckused += rec;
-	t->ckblocks++;
-}
-
-static int
-submit(struct tw *t, int n)
-{
-	unsigned char *p = ring_slot(&t->ring, t->seq);
 	int slot = (int)(t->seq % t->ring.nslots);
 
-	checkpoint(t, p, t->meta + (size_t)slot * (size_t)t->ntrec);
-	if (ring_submit(&t->ring, t->seq, (size_t)n * TP_BSIZE) != 0)
+	ck_block(t, ring_slot(&t->ring, t->seq),
+	    t->meta + (size_t)slot * (size_t)t->ntrec);
+	if (ring_submit(&t->ring, t->seq) != 0)
 		return -1;
 	t->seq++;
-	t->pending++;
-	t->volblocks++;
+	t->vol.blocks++;
 	return 0;
 }
 
@@ -389,7 +190,7 @@ volstarted(struct tw *t)
 
 	t->volstart = now();
 	t->volfrom = t->written;
-	vol_note("Volume %d started with block %lld at: %s", t->volume,
+	dumpnote("Volume %d started with block %lld at: %s", t->vol.volume,
 	    (long long)t->written + 1, showtime(time(NULL), date,
 	    sizeof(date)));
 }
@@ -401,11 +202,11 @@ volcompleted(const struct tw *t)
 	double end = now();
 	long long secs = (long long)(end - t->volstart);
 
-	vol_note("Volume %d completed at: %s", t->volume,
+	dumpnote("Volume %d completed at: %s", t->vol.volume,
 	    showtime(time(NULL), date, sizeof(date)));
-	vol_note("Volume %d took %lld:%02lld:%02lld", t->volume, secs / 3600,
-	    secs / 60 % 60, secs % 60);
-	vol_note("Volume %d transfer rate: %lld KB/s", t->volume,
+	dumpnote("Volume %d took %lld:%02lld:%02lld", t->vol.volume,
+	    secs / 3600, secs / 60 % 60, secs % 60);
+	dumpnote("Volume %d transfer rate: %lld KB/s", t->vol.volume,
 	    (long long)((t->written - t->volfrom) / (secs > 0 ? secs : 1)));
 }
 
@@ -414,8 +215,8 @@ volcompleted(const struct tw *t)
  * file gets a write a block on a tape, a write a batch otherwise, as a
  * local one would.
  */
-static int
-startvol(struct tw *t)
+int
+tw_startvol(struct tw *t)
 {
 	struct outputs *o = &t->out;
 
@@ -426,255 +227,113 @@ startvol(struct tw *t)
 	    o->pipecmd == NULL);
 }
 
+/* The dump ends, by a stop signal or a broken output: its status. */
+static int
+ended(const struct tw *t)
+{
+	return t->stopsig ? TW_ABORT : TW_WRITE;
+}
+
 /*
  * Close the volume and open the next, whose first record must be in the
  * carry (its TS_TAPE tells about it).  Returns 0 or an exit status.
  */
-static int
-changevol(struct tw *t, int cutback)
+int
+tw_changevol(struct tw *t, int cutback)
 {
 	int r;
 
-	if (t->carryat >= t->ncarry)
-		die(TW_WRITE, "internal error: a new volume with nothing to go "
+	if (t->carryat >= t->ncarry) {
+		warnmsg("internal error: a new volume with nothing to go "
 		    "on it");
-	if (ring_stop(&t->ring) != 0 || vol_close(t, cutback, VOL_NEW) != 0)
+		return TW_WRITE;
+	}
+	if (loop_stopring(t) != 0)
+		return ended(t);
+	if (vol_close(&t->out, &t->vol, cutback, VOL_NEW) != 0)
 		return TW_WRITE;
 	volcompleted(t);
-	r = vol_next(t);
+	r = vol_next(&t->out, &t->vol, t->pos);
 	if (r == -2)
 		return TW_ABORT;
-	if (r != 0 || startvol(t) != 0)
-		return TW_WRITE;
-	ckstart(t);
+	/* An open that failed may have been cut short by a stop. */
+	if (r != 0 || tw_startvol(t) != 0)
+		return loop_stopped(t) ? TW_ABORT : TW_WRITE;
+	ck_start(t);
 	volstarted(t);
-	vol_note("Volume %d begins with blocks from inode %u", t->volume,
+	dumpnote("Volume %d begins with blocks from inode %u", t->vol.volume,
 	    t->cmeta[t->carryat].ino);
 	return 0;
 }
 
+/* The input is not a complete dump stream: say why and end. */
+static int
+badinput(struct tw *t)
+{
+	warnmsg("stdin: %s", t->in.err);
+	loop_drain(t);
+	return TW_BADINPUT;
+}
+
 /*
- * End of media: the records of the blocks in flight that did not make
- * it (from inside the block that met the end) go, in order and
- * unchanged, ahead of everything else onto the next volume.
+ * The volume has its blocks (-B, -s...): change it if anything is left
+ * to write and no block failed.  Returns 0 or an exit status.
  */
 static int
-rollforward(struct tw *t)
+nextvolume(struct tw *t)
 {
-	int64_t keep = t->fail.bytes / TP_BSIZE, seq, i;
-	size_t n = 0, rest = t->ncarry - t->carryat;
-	unsigned char *buf;
-	struct recmeta *mb;
-	int slot;
+	int m;
 
-	t->volrecs += keep;
-	t->written += keep;
-	t->volbytes += keep * TP_BSIZE;
-	if (t->volrecs < 2) {
-		warnmsg("%s: volume %d took nothing (%lld records): the media "
-		    "is full or too small for blocks of %d KB", t->out.name,
-		    t->volume, (long long)t->volrecs, t->ntrec);
-		return TW_WRITE;
-	}
-	vol_note("End of media on volume %d after %lld tape blocks",
-	    t->volume, (long long)t->volrecs);
-	buf = malloc((size_t)(2 * t->ring.nslots * t->ntrec) * TP_BSIZE);
-	mb = malloc((size_t)(2 * t->ring.nslots * t->ntrec) * sizeof(*mb));
-	if (buf == NULL || mb == NULL)
-		die(TW_WRITE, "out of memory");
-	for (seq = t->fail.seq; seq < t->seq; seq++) {
-		slot = (int)(seq % t->ring.nslots);
-		for (i = seq == t->fail.seq ? keep : 0; i < t->nrec[slot]; i++) {
-			const struct recmeta *m = t->meta +
-			    (size_t)slot * (size_t)t->ntrec + (size_t)i;
-
-			if (m->pad)	/* the next volume pads its own end */
-				continue;
-			memcpy(buf + n * TP_BSIZE, ring_slot(&t->ring, seq) +
-			    i * TP_BSIZE, TP_BSIZE);
-			mb[n++] = *m;
-		}
-	}
-	memcpy(buf + n * TP_BSIZE, t->carry + t->carryat * TP_BSIZE,
-	    rest * TP_BSIZE);
-	memcpy(mb + n, t->cmeta + t->carryat, rest * sizeof(*mb));
-	free(t->carry);
-	free(t->cmeta);
-	t->carry = buf;
-	t->cmeta = mb;
-	t->ncarry = n + rest;
-	t->carryat = 0;
-	t->pos = t->volfirst + t->volrecs;
-	t->failed = 0;
-	if (t->ncarry == 0 && t->inputdone) {
-		/* Only padding missed the volume: the dump is all there. */
-		if (t->out.isreg && ftruncate(t->out.fd, (off_t)t->volbytes)) {
-			warnmsg("%s: cutting back to %lld bytes:", t->out.name,
-			    (long long)t->volbytes);
-			return TW_WRITE;
-		}
+	if ((m = carrynext(t)) < 0)
+		return m == -2 ? ended(t) : badinput(t);
+	if (m == 0)
 		return 0;
-	}
-	return changevol(t, 1);
+	if (loop_drain(t) != 0)
+		return ended(t);
+	return t->failed ? 0 : tw_changevol(t, 0);
 }
 
 /*
- * A write error other than end of media (why says what it was): rewrite
- * the volume from its start if the operator wants and a copy of it was
- * kept.
+ * The input is over, or a block failed: wait for every report, then
+ * recover what failed.  Returns -1 to go on, or an exit status (TW_OK
+ * once all is written).
  */
 static int
-rewrite(struct tw *t, const char *why)
+settle(struct tw *t)
 {
-	unsigned char *p;
-	int64_t b;
-	int slot, a;
+	int rc;
 
-	vol_note("write error on volume %d (%s) at block %lld: %s",
-	    t->volume, t->out.name, (long long)t->fail.seq, why);
-	ckflush(t);
-	if (t->ckfd < 0 || t->out.pipeout || t->out.pipecmd != NULL) {
-		warnmsg("%s: write error: %s; no copy of the volume to rewrite "
-		    "it from, so the dump ends here", t->out.name, why);
-		return TW_WRITE;
-	}
-	a = vol_ask(t, "Do you want to rewrite this volume from its start?");
-	if (a != 1)
-		return TW_ABORT;
-	if (ring_stop(&t->ring) != 0)
-		return TW_WRITE;
-	vol_close(t, 0, VOL_AGAIN);
-	vol_note("Replace volume %d", t->volume);
-	while ((a = vol_ask(t, "Is the new volume mounted and ready to go?"))
-	    != 1)
-		if (a < 0 || vol_ask(t, "Do you want to abort?") != 0)
-			return TW_ABORT;
-	t->volblocks = t->volbytes = t->volrecs = 0;
-	t->failed = 0;
-	if (vol_open(t) != 0 || startvol(t) != 0 ||
-	    lseek(t->ckfd, 0, SEEK_SET) != 0)
-		return TW_WRITE;
-	b = t->ckblocks;
-	t->ckblocks = 0;
-	for (; b > 0; b--) {
-		while (!ring_free(&t->ring, t->seq))
-			if (collect(t) != 0)
-				return TW_WRITE;
-		slot = (int)(t->seq % t->ring.nslots);
-		p = ring_slot(&t->ring, t->seq);
-		if (readfull(t->ckfd, p, t->bs) != (ssize_t)t->bs ||
-		    readfull(t->ckfd, t->meta + (size_t)slot * (size_t)t->ntrec,
-		    sizeof(struct recmeta) * (size_t)t->ntrec) !=
-		    (ssize_t)(sizeof(struct recmeta) * (size_t)t->ntrec))
-			return TW_WRITE;
-		t->nrec[slot] = t->ntrec;
-		if (ring_submit(&t->ring, t->seq, t->bs) != 0)
-			return TW_WRITE;
-		t->seq++;
-		t->pending++;
-		t->volblocks++;
-		t->ckblocks++;
-	}
-	return 0;
-}
-
-/*
- * A remote file whose connection broke: what became of the remote
- * shell, for the message.
- */
-static const char *
-lostwhy(struct tw *t)
-{
-	static char why[700];
-
-	if (ring_stop(&t->ring) != 0)
-		warnmsg("%s: the writers did not end cleanly", t->out.name);
-	rmt_drop(&t->out.rmt, 0);
-	snprintf(why, sizeof(why), "lost the connection to rmt on %s (%s)",
-	    t->out.rmt.host, t->out.rmt.msg);
-	return why;
-}
-
-/* A block was not written: end of media, or another error. */
-static int
-recover(struct tw *t)
-{
-	const struct wstat *ws = &t->fail;
-	int eom = ws->done == 0 && (ws->err == 0 || ws->err == ENOSPC);
-
-	if (ws->done != 0) {
-		warnmsg("%s: a writer skipped block %lld", t->out.name,
-		    (long long)ws->seq);
-		return TW_WRITE;
-	}
-	if (t->out.pipeout) {
-		if (ws->err != 0)
-			warnmsg("%s: write error at block %lld: %s",
-			    t->out.name, (long long)ws->seq, strerror(ws->err));
-		else
-			warnmsg("%s: short write at block %lld (%lld of %zu "
-			    "bytes)", t->out.name, (long long)ws->seq,
-			    (long long)ws->bytes, t->bs);
-		return TW_WRITE;
-	}
-	if (eom)
-		return rollforward(t);
-	if (t->out.remote && ws->err == RMT_LOST)
-		return rewrite(t, lostwhy(t));
-	return rewrite(t, strerror(ws->err));
+	if (loop_drain(t) != 0)
+		return ended(t);
+	if (!t->failed)
+		return TW_OK;
+	rc = eom_recover(t);
+	return rc == 0 ? -1 : rc;
 }
 
 /* Move the whole stream; returns an exit status. */
 static int
 copystream(struct tw *t)
 {
-	int n, rc, m;
+	int n, rc;
 
 	for (;;) {
-		if (stopsig)
-			return TW_ABORT;
-		if (wantinfo || (t->progress > 0 &&
-		    now() - t->lastnote >= t->progress))
-			progress(t);
-		/* A full volume: change it if anything is left to write. */
-		if (!t->out.pipeout && t->volcap > 0 &&
-		    t->volblocks >= t->volcap && !t->failed) {
-			if ((m = more(t)) < 0)
-				break;
-			if (m > 0) {
-				if (drain(t) != 0)
-					return TW_WRITE;
-				if (!t->failed && (rc = changevol(t, 0)) != 0)
-					return rc;
-				continue;
-			}
-		}
-		while (!ring_free(&t->ring, t->seq) && !t->failed)
-			if (collect(t) != 0)
-				return TW_WRITE;
-		if (t->failed) {
-			if (drain(t) != 0 || (rc = recover(t)) != 0)
-				return rc ? rc : TW_WRITE;
-			continue;
-		}
-		n = fillblock(t);
-		if (n < 0)
-			break;
-		if (n == 0) {
-			if (drain(t) != 0)
-				return TW_WRITE;
-			if (!t->failed)
-				return TW_OK;
-			if ((rc = recover(t)) != 0)
+		if (!t->out.pipeout && t->volcap > 0 && !t->failed &&
+		    t->vol.blocks >= t->volcap && (rc = nextvolume(t)) != 0)
+			return rc;
+		while (!ring_canfill(&t->ring, t->seq) && !t->failed)
+			if (loop_wait(t, -1) != 0)
+				return ended(t);
+		if (t->failed || (n = fillblock(t)) == 0) {
+			if ((rc = settle(t)) >= 0)
 				return rc;
 			continue;
 		}
-		if (submit(t, n) != 0)
-			return TW_WRITE;
+		if (n < 0)
+			return n == -2 ? ended(t) : badinput(t);
+		if (submit(t) != 0)
+			return ended(t);
 	}
-	warnmsg("stdin: %s", t->in.err);
-	drain(t);
-	return TW_BADINPUT;
 }
 
 static void
@@ -720,9 +379,11 @@ firstrecord(struct tw *t)
 {
 	struct stat sb;
 
-	if (more(t) > 0)
+	int m;
+
+	if ((m = carrynext(t)) > 0)
 		return;
-	if (stopsig)
+	if (m == -2 || t->stopsig)
 		exit(TW_ABORT);
 	if (t->in.chk.records == 0 && t->in.len == 0) {
 		if (fstat(STDIN_FILENO, &sb) != 0 || !S_ISFIFO(sb.st_mode))
@@ -732,10 +393,21 @@ firstrecord(struct tw *t)
 	die(TW_STARTUP, "stdin: %s; nothing written", t->in.err);
 }
 
+/* A stop signal ends dtapewr by that signal, the writers first. */
+static void
+stopnow(struct tw *t)
+{
+	ring_kill(&t->ring);
+	if (t->out.remote)
+		rmt_drop(&t->out.rmt, 1);
+	signal(t->stopsig, SIG_DFL);
+	raise(t->stopsig);
+	exit(TW_ABORT);
+}
+
 static void
 setup(struct tw *t)
 {
-	struct sigaction sa;
 	size_t nrec;
 
 	t->bs = (size_t)t->ntrec * TP_BSIZE;
@@ -750,40 +422,24 @@ setup(struct tw *t)
 	if (t->meta == NULL || t->nrec == NULL || t->carry == NULL ||
 	    t->cmeta == NULL || input_init(&t->in, STDIN_FILENO) != 0)
 		die(TW_STARTUP, "out of memory");
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = oninfo;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGUSR1, &sa, NULL);
-#ifdef SIGINFO
-	sigaction(SIGINFO, &sa, NULL);
-#endif
-	/* Stop the writers too before going: a signal sets a flag, no more. */
-	sa.sa_handler = onstop;
-	/* dump asks the operator on SIGINT (DUMP_ASKS_INT, see dump(8)),
-	 * and stops the stages itself if the answer is yes. */
-	if (!ask_onint())
-		sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	/* A writer that dies is named (ring.c), so its pipes must not kill
-	 * the master first; a -P command gets SIGPIPE back (volume.c). */
-	signal(SIGPIPE, SIG_IGN);
-	sa.sa_handler = onchild;
-	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
-	sigaction(SIGCHLD, &sa, NULL);
+	if (loop_init(t) != 0)
+		exit(TW_STARTUP);
+	/* Every read of the input, the terminal and rmt waits in the one
+	 * poll, beside the signals. */
+	t->in.wait = t->out.wait = loop_readwait;
+	t->in.waitarg = t->out.waitarg = t;
 	t->ckfd = -1;
-	t->volume = 1;
+	t->vol.volume = 1;
 	firstrecord(t);
-	if (vol_open(t) != 0) {
-		if (stopsig) {		/* a remote open takes time */
-			signal((int)stopsig, SIG_DFL);
-			raise((int)stopsig);
-		}
+	if (vol_open(&t->out, t->vol.volume) != 0) {
+		/* a remote open takes time, a FIFO's waits for a reader */
+		if (loop_stopped(t))
+			stopnow(t);
 		exit(TW_STARTUP);
 	}
 	/* A copy of each volume, for a rewrite, when it makes sense. */
-	ckstart(t);
-	if (startvol(t) != 0)
+	ck_start(t);
+	if (tw_startvol(t) != 0)
 		exit(TW_STARTUP);
 	if (!t->out.pipeout)
 		volstarted(t);
@@ -794,15 +450,15 @@ static void
 summary(const struct tw *t, double secs)
 {
 	if (t->out.pipeout)
-		vol_note("%lld tape blocks", (long long)t->written);
+		dumpnote("%lld tape blocks", (long long)t->written);
 	else
-		vol_note("%lld tape blocks on %d volume%s",
-		    (long long)t->written, t->volume,
-		    t->volume == 1 ? "" : "s");
+		dumpnote("%lld tape blocks on %d volume%s",
+		    (long long)t->written, t->vol.volume,
+		    t->vol.volume == 1 ? "" : "s");
 	if (secs < 1)
-		vol_note("finished in less than a second");
+		dumpnote("finished in less than a second");
 	else
-		vol_note("finished in %lld seconds, throughput %lld "
+		dumpnote("finished in %lld seconds, throughput %lld "
 		    "KBytes/sec", (long long)secs,
 		    (long long)(t->written / secs));
 }
@@ -881,29 +537,25 @@ main(int argc, char *argv[])
 		t.in.chk.estimate = est;
 	t.start = t.lastnote = now();
 	rc = copystream(&t);
-	if (stopsig) {
-		ring_kill(&t.ring);
-		if (t.out.remote)
-			rmt_drop(&t.out.rmt, 1);
+	if (t.stopsig == 0 && loop_stopring(&t) != 0 && rc == TW_OK)
+		rc = ended(&t);
+	if (t.stopsig != 0) {
 		warnmsg("%s: stopped by signal %d; the dump is incomplete",
-		    t.out.name, (int)stopsig);
-		signal((int)stopsig, SIG_DFL);
-		raise((int)stopsig);
-		return TW_ABORT;
+		    t.out.name, t.stopsig);
+		stopnow(&t);
 	}
-	if (ring_stop(&t.ring) != 0 && rc == TW_OK)
-		rc = TW_WRITE;
-	if (t.out.fd >= 0 && vol_close(&t, 0, VOL_LAST) != 0 && rc == TW_OK)
+	if (t.out.fd >= 0 && vol_close(&t.out, &t.vol, 0, VOL_LAST) != 0 &&
+	    rc == TW_OK)
 		rc = TW_WRITE;
 	if (rc != TW_OK) {
 		warnmsg("%s holds an incomplete dump (volume %d, %lld tape "
-		    "blocks written in all)", t.out.name, t.volume,
+		    "blocks written in all)", t.out.name, t.vol.volume,
 		    (long long)t.written);
 		return rc;
 	}
 	summary(&t, now() - t.start);
 	if (!t.out.pipeout) {
-		vol_note("Closing %s", t.out.name);
+		dumpnote("Closing %s", t.out.name);
 		volcompleted(&t);
 	}
 	return TW_OK;

@@ -3,12 +3,14 @@
  *
  * The master reads and checks the stream (input.c), builds blocks in the
  * slots of a ring of writer processes (ring.c) and changes volumes
- * (volume.c).  A writer waits for the turn token from its predecessor,
- * writes its block and passes the token on, so blocks reach the output
- * strictly in stream order.  Every block stays in its slot until its
- * writer reports, so the master always holds what is in flight: at end
- * of media it knows exactly which records made it and carries the rest,
- * unchanged, to the next volume.
+ * (volume.c); it waits for anything in one place, a poll beside the
+ * signals' self-pipe (loop.c), and deals with a block that was not
+ * written, the end of the media among them, in eom.c.  A writer waits
+ * for the turn token from its predecessor, writes its block and passes
+ * the token on, so blocks reach the output strictly in stream order.
+ * Every block stays in its slot until its writer reports, so the master
+ * always holds what is in flight: at end of media it knows exactly which
+ * records made it and carries the rest, unchanged, to the next volume.
  */
 #ifndef DTAPEWR_H
 #define DTAPEWR_H
@@ -16,23 +18,35 @@
 #include <sys/types.h>
 
 #include <limits.h>
-#include <signal.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "rmt.h"
 #include "spcl.h"
+#include "xio.h"
 
-/* Exit statuses, as in dtapewr(1). */
+/*
+ * Exit statuses, as in dtapewr(1), with the meanings every stage gives
+ * them (2, "complete but damaged", is not one of dtapewr's).
+ */
 #define TW_OK		0	/* the whole stream was written */
 #define TW_STARTUP	1	/* bad usage, or the output cannot be opened */
-#define TW_BADINPUT	2	/* the input is not a complete dump stream */
-#define TW_WRITE	3	/* the output failed */
-#define TW_ABORT	4	/* the operator stopped the dump */
+#define TW_BADINPUT	3	/* the input is not a complete dump stream */
+#define TW_WRITE	4	/* the output failed, or memory ran out */
+#define TW_ABORT	5	/* the operator stopped the dump */
+
+/* What became of a block a writer was handed. */
+enum fate {
+	BLOCK_WRITTEN,		/* written whole */
+	BLOCK_CUT,		/* its write failed or fell short: end of
+				   media, or an error (wstat.err) */
+	BLOCK_SKIPPED		/* not tried: a block before it was cut */
+};
 
 /* What a writer reports for one block. */
 struct wstat {
 	int64_t	seq;		/* the block's number in the stream */
-	int32_t	done;		/* 1 written whole, 0 not, -1 skipped */
+	int32_t	fate;		/* enum fate */
 	int32_t	err;		/* errno of a failed write, 0 for short */
 	int64_t	bytes;		/* bytes the write accepted */
 };
@@ -52,17 +66,18 @@ struct ring {
 	int		*wst;		/* a reaped writer's wait status */
 	int		 told;		/* the broken ring was reported */
 	int		*cmd;		/* master -> writer k */
-	int		 status;	/* writers -> master */
+	int		 status;	/* writers -> master; -1 at its end */
 	int		 outfd;
 	struct rmt	*rmt;		/* or a remote file through rmt(8) */
 	int		 loop;		/* keep writing after short writes */
 	int		 blockwise;	/* a write per block: a tape */
-	int		 running;
+	int		 running;	/* reports may come */
+	int		 finishing;	/* told to end once done */
 	/* the batch being gathered */
 	int64_t		 bstart;
 	int		 bcount;
 	int64_t		 nbatch;	/* batches handed out since the start */
-	int64_t		 inflight;	/* blocks handed out, not reported */
+	int64_t		 held;		/* blocks submitted, not reported */
 	/* reports read but not yet taken */
 	struct wstat	 rep[PIPE_BUF / sizeof(struct wstat)];
 	int		 navail, nused;
@@ -82,6 +97,8 @@ struct input {
 	int		 eof;
 	struct spcl_checker chk;	/* what the stream said so far */
 	char		 err[160];
+	readwait_fn	 wait;		/* the master's wait, before a read */
+	void		*waitarg;
 };
 
 /* Where the volumes go. */
@@ -99,6 +116,17 @@ struct outputs {
 	int		  remote;	/* host:file, through rmt */
 	struct rmt	  rmt;
 	int		  tty;		/* /dev/tty, -1 if none */
+	readwait_fn	  wait;		/* the master's wait, for tty and rmt */
+	void		 *waitarg;
+};
+
+/* Where the current volume stands. */
+struct volpos {
+	int		 volume;	/* its number, from 1 */
+	int64_t		 first;		/* the number of its TS_TAPE record */
+	int64_t		 blocks;	/* blocks submitted to it */
+	int64_t		 bytes;		/* bytes known written to it */
+	int64_t		 recs;		/* records known written to it */
 };
 
 struct tw {
@@ -118,17 +146,15 @@ struct tw {
 	size_t		 ncarry, carryat;
 	/* where we are */
 	int64_t		 pos;		/* number of the next record placed */
-	int		 volume;
-	int64_t		 volfirst;	/* number of the volume's TS_TAPE */
-	int64_t		 volblocks;	/* blocks submitted to this volume */
-	int64_t		 volbytes;	/* bytes known written to it */
-	int64_t		 volrecs;	/* records known written to it */
+	struct volpos	 vol;
 	int64_t		 seq;		/* blocks submitted, all volumes */
-	int64_t		 pending;	/* blocks submitted, not yet reported */
 	int		 failed;	/* a block was not written */
 	struct wstat	 fail;		/* the earliest such block */
 	int64_t		 written;	/* records written, all volumes */
 	int		 inputdone;
+	/* the master's one wait (loop.c) */
+	int		 sigfd;		/* the signals' self-pipe */
+	int		 stopsig;	/* the signal that stops the dump, or 0 */
 	/* checkpoint copy of the current volume, for a rewrite after EIO */
 	int		 ckfd;
 	int64_t		 ckblocks;
@@ -140,9 +166,6 @@ struct tw {
 	int64_t		 volfrom;	/* records written before it */
 };
 
-extern volatile sig_atomic_t wantinfo;
-extern volatile sig_atomic_t stopsig;
-
 int	input_init(struct input *in, int fd);
 int	input_next(struct input *in, unsigned char *dst, struct recmeta *m);
 void	input_pad(const struct input *in, unsigned char *dst,
@@ -152,17 +175,42 @@ int	ring_init(struct ring *r, int nwriters, size_t bsize);
 int	ring_start(struct ring *r, int outfd, struct rmt *rmt, int loop,
 	    int blockwise);
 unsigned char *ring_slot(struct ring *r, int64_t seq);
-int	ring_submit(struct ring *r, int64_t seq, size_t len);
-int	ring_wait(struct ring *r, struct wstat *ws);
-int	ring_free(const struct ring *r, int64_t seq);
-int	ring_stop(struct ring *r);
+int	ring_canfill(const struct ring *r, int64_t seq);
+int	ring_submit(struct ring *r, int64_t seq);
+int64_t	ring_held(const struct ring *r);
+int	ring_handout(struct ring *r);
+int	ring_statusfd(const struct ring *r);
+int	ring_readreports(struct ring *r);
+int	ring_report(struct ring *r, struct wstat *ws);
+int	ring_checkdead(struct ring *r);
+int	ring_finish(struct ring *r);
+int	ring_reap(struct ring *r);
 void	ring_kill(struct ring *r);
 
-int	vol_open(struct tw *t);
-int	vol_close(struct tw *t, int cutback, int next);
-int	vol_next(struct tw *t);
-int	vol_ask(struct tw *t, const char *question);
-int	vol_canask(const struct tw *t);
-void	vol_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int	vol_open(struct outputs *o, int volume);
+int	vol_close(struct outputs *o, const struct volpos *v, int cutback,
+	    int next);
+int	vol_next(struct outputs *o, struct volpos *v, int64_t pos);
+int	vol_ask(struct outputs *o, const char *question);
+int	vol_canask(const struct outputs *o);
+
+int	loop_init(struct tw *t);
+void	loop_forget(void);
+int	loop_wait(struct tw *t, int fd);
+int	loop_readwait(void *tw, int fd);
+int	loop_stopped(struct tw *t);
+int	loop_drain(struct tw *t);
+int	loop_stopring(struct tw *t);
+double	now(void);
+const char *showtime(time_t t, char *buf, size_t size);
+
+int	eom_account(struct tw *t, const struct wstat *ws);
+int	eom_recover(struct tw *t);
+void	ck_start(struct tw *t);
+void	ck_block(struct tw *t, const unsigned char *p,
+	    const struct recmeta *m);
+
+int	tw_changevol(struct tw *t, int cutback);
+int	tw_startvol(struct tw *t);
 
 #endif

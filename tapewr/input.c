@@ -26,7 +26,10 @@ input_init(struct input *in, int fd)
 	return in->buf == NULL ? -1 : 0;
 }
 
-/* Make sure a whole record is buffered; 0 at end of input, -1 on error. */
+/*
+ * Make sure a whole record is buffered: 1, 0 at the end of the input,
+ * -1 on an error (in->err says it), -2 if the wait for input gave up.
+ */
 static int
 fill(struct input *in)
 {
@@ -36,8 +39,12 @@ fill(struct input *in)
 		memmove(in->buf, in->buf + in->off, in->len - in->off);
 		in->len -= in->off;
 		in->off = 0;
+		/* Read only once the master's poll says so, so that a
+		 * signal that comes meanwhile is never missed. */
+		if (in->wait != NULL && in->wait(in->waitarg, in->fd) != 0)
+			return -2;
 		n = read(in->fd, in->buf + in->len, INBUF - in->len);
-		if (n < 0 && errno == EINTR && !stopsig)
+		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
 			snprintf(in->err, sizeof(in->err), "read: %s",
@@ -67,7 +74,8 @@ fill(struct input *in)
 
 /*
  * The next record of the stream into dst.  Returns 1, 0 at the proper
- * end of the dump, or -1 with in->err set.
+ * end of the dump, -1 with in->err set, or -2 if the wait for input
+ * gave up.
  */
 int
 input_next(struct input *in, unsigned char *dst, struct recmeta *m)

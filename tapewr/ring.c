@@ -18,7 +18,6 @@
 #include <sys/wait.h>
 
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +63,19 @@ sharedmem(size_t len)
 	return p == MAP_FAILED ? NULL : p;
 }
 
+/* Give back what a ring_init that failed took; the ring is not used. */
+static void
+release(struct ring *r)
+{
+	if (r->mem != NULL)
+		munmap(r->mem, (size_t)r->nslots * r->bsize);
+	free(r->busy);
+	free(r->pid);
+	free(r->wst);
+	free(r->cmd);
+	memset(r, 0, sizeof(*r));
+}
+
 int
 ring_init(struct ring *r, int nwriters, size_t bsize)
 {
@@ -86,16 +98,15 @@ ring_init(struct ring *r, int nwriters, size_t bsize)
 	r->pid = calloc((size_t)nwriters, sizeof(*r->pid));
 	r->wst = calloc((size_t)nwriters, sizeof(*r->wst));
 	r->cmd = calloc((size_t)nwriters, sizeof(*r->cmd));
-	if (r->mem == NULL) {
+	if (r->mem == NULL)
 		warnmsg("shared memory for %d blocks of %zu bytes:",
 		    r->nslots, bsize);
-		return -1;
-	}
-	if (!r->busy || !r->pid || !r->wst || !r->cmd) {
+	else if (!r->busy || !r->pid || !r->wst || !r->cmd)
 		warnmsg("out of memory");
-		return -1;
-	}
-	return 0;
+	else
+		return 0;
+	release(r);
+	return -1;
 }
 
 /*
@@ -173,14 +184,15 @@ writebatch(const struct ring *r, const struct wcmd *c, struct wstat *ws)
 		memset(&ws[i], 0, sizeof(ws[i]));
 		ws[i].seq = c->seq + i;
 		if (done >= at + r->bsize) {
-			ws[i].done = 1;
+			ws[i].fate = BLOCK_WRITTEN;
 			ws[i].bytes = (int64_t)r->bsize;
-		} else if (done >= at && (i == 0 || ws[i - 1].done == 1)) {
-			ws[i].done = 0;		/* the block that met the end */
+		} else if (done >= at && (i == 0 ||
+		    ws[i - 1].fate == BLOCK_WRITTEN)) {
+			ws[i].fate = BLOCK_CUT;	/* the block that met the end */
 			ws[i].err = err;
 			ws[i].bytes = (int64_t)(done - at);
 		} else
-			ws[i].done = -1;	/* not tried */
+			ws[i].fate = BLOCK_SKIPPED;
 	}
 	return ok;
 }
@@ -194,6 +206,9 @@ writer(struct ring *r, int cmdfd, int tokin, int tokout, int statfd)
 	char tok;
 	int i;
 
+	loop_forget();		/* the master's signals and self-pipe */
+	if (r->rmt != NULL)
+		r->rmt->wait = NULL;	/* the master's wait is not ours */
 	signal(SIGPIPE, SIG_IGN);	/* a closed output is an error to report */
 	/* The master's handlers are not ours; SIGINT stays ignored while
 	 * dump asks the operator about it (ask_onint). */
@@ -221,7 +236,7 @@ writer(struct ring *r, int cmdfd, int tokin, int tokout, int statfd)
 			for (i = 0; i < c.count; i++) {
 				memset(&ws[i], 0, sizeof(ws[i]));
 				ws[i].seq = c.seq + i;
-				ws[i].done = -1;
+				ws[i].fate = BLOCK_SKIPPED;
 			}
 		if (writefull(tokout, &tok, 1) != 0 && errno != EPIPE)
 			_exit(WX_BROKEN);
@@ -231,6 +246,7 @@ writer(struct ring *r, int cmdfd, int tokin, int tokout, int statfd)
 	}
 }
 
+/* Close the descriptors of fds[0..n) that are open and not keep1, keep2. */
 static void
 closeall(int *fds, int n, int keep1, int keep2)
 {
@@ -242,12 +258,41 @@ closeall(int *fds, int n, int keep1, int keep2)
 }
 
 /*
+ * The ring's pipes: a command pipe per writer in cmdp, a turn pipe
+ * between each writer and the next in tokp, the status pipe in st, the
+ * turn already with the first writer.  Returns 0, or -1 after saying
+ * why with every pipe it made closed.
+ */
+static int
+makepipes(int n, int *cmdp, int *tokp, int *st)
+{
+	int k;
+
+	for (k = 0; k < 2 * n; k++)
+		cmdp[k] = tokp[k] = -1;
+	st[0] = st[1] = -1;
+	if (pipe(st) == 0) {
+		for (k = 0; k < n; k++)
+			if (pipe(cmdp + 2 * k) != 0 || pipe(tokp + 2 * k) != 0)
+				break;
+		if (k == n && writefull(tokp[1], "G", 1) == 0)
+			return 0;
+	}
+	warnmsg("starting the writers: pipe:");
+	closeall(cmdp, 2 * n, -1, -1);
+	closeall(tokp, 2 * n, -1, -1);
+	closeall(st, 2, -1, -1);
+	return -1;
+}
+
+/*
  * Fork the writers for an output, a descriptor or a remote file.  Every
  * block submitted afterwards goes out in sequence order; with
  * blockwise, each block is a write of its own.  The writers share one
  * connection to a remote file: only the one that holds the turn sends a
  * write and reads its reply, so requests and replies never mix.
- * Returns 0 or -1.
+ * Returns 0, or -1 after saying why, with no pipe left open and no
+ * writer left running.
  */
 int
 ring_start(struct ring *r, int outfd, struct rmt *rmt, int loop,
@@ -256,37 +301,34 @@ ring_start(struct ring *r, int outfd, struct rmt *rmt, int loop,
 	int n = r->nwriters, k, st[2];
 	int *cmdp = malloc(sizeof(int) * 2 * (size_t)n);
 	int *tokp = malloc(sizeof(int) * 2 * (size_t)n);
-	pid_t pid;
 
-	if (cmdp == NULL || tokp == NULL || pipe(st) != 0) {
-		warnmsg("ring setup:");
+	if (cmdp == NULL || tokp == NULL || makepipes(n, cmdp, tokp, st)) {
+		if (cmdp == NULL || tokp == NULL)
+			warnmsg("starting the writers: out of memory");
+		free(cmdp);
+		free(tokp);
 		return -1;
 	}
-	for (k = 0; k < n; k++)
-		if (pipe(cmdp + 2 * k) != 0 || pipe(tokp + 2 * k) != 0) {
-			warnmsg("ring setup: pipe:");
-			return -1;
-		}
-	/* The writer of the first batch goes first. */
-	if (writefull(tokp[1], "G", 1) != 0)
-		return -1;
 	r->outfd = outfd;
 	r->rmt = rmt;
 	r->loop = loop;
 	r->blockwise = blockwise;
 	r->nbatch = 0;
 	r->bcount = 0;
-	r->inflight = 0;
+	r->held = 0;
+	memset(r->busy, 0, sizeof(*r->busy) * (size_t)r->nslots);
 	r->navail = r->nused = 0;
 	r->told = 0;
+	r->finishing = 0;
 	for (k = 0; k < n; k++) {
 		r->wst[k] = 0;
-		pid = fork();
-		if (pid < 0) {
-			warnmsg("fork:");
-			return -1;
+		r->pid[k] = fork();
+		if (r->pid[k] < 0) {
+			warnmsg("starting the writers: fork:");
+			r->pid[k] = 0;
+			break;
 		}
-		if (pid == 0) {
+		if (r->pid[k] == 0) {
 			int in = cmdp[2 * k], tin = tokp[2 * k];
 			int tout = tokp[2 * ((k + 1) % n) + 1];
 
@@ -296,8 +338,9 @@ ring_start(struct ring *r, int outfd, struct rmt *rmt, int loop,
 			close(STDIN_FILENO);
 			writer(r, in, tin, tout, st[1]);
 		}
-		r->pid[k] = pid;
 	}
+	/* The writers have their ends; a failed start leaves them none
+	 * of ours, so the ones started see the end of their commands. */
 	for (k = 0; k < n; k++) {
 		close(cmdp[2 * k]);
 		r->cmd[k] = cmdp[2 * k + 1];
@@ -308,7 +351,10 @@ ring_start(struct ring *r, int outfd, struct rmt *rmt, int loop,
 	r->running = 1;
 	free(cmdp);
 	free(tokp);
-	return 0;
+	if (k == n)
+		return 0;
+	ring_kill(r);
+	return -1;
 }
 
 unsigned char *
@@ -317,11 +363,21 @@ ring_slot(struct ring *r, int64_t seq)
 	return r->mem + (size_t)(seq % r->nslots) * r->bsize;
 }
 
-/* Is the slot for block seq free to fill? */
+/* May the slot for block seq be filled?  Not while it holds a block. */
 int
-ring_free(const struct ring *r, int64_t seq)
+ring_canfill(const struct ring *r, int64_t seq)
 {
 	return !r->busy[seq % r->nslots];
+}
+
+/*
+ * Blocks submitted and not yet reported on, gathered or handed out: what
+ * is in flight, the one count of it.
+ */
+int64_t
+ring_held(const struct ring *r)
+{
+	return r->held;
 }
 
 /*
@@ -394,16 +450,21 @@ broken(struct ring *r, int k)
 	return -1;
 }
 
-/* A writer that ended on its own is an error: say which and how. */
-static int
-reapdead(struct ring *r)
+/*
+ * A child has ended: if it was a writer, before it was told to end, the
+ * ring is broken; say which and how.  Returns 0, or -1 if it is broken.
+ */
+int
+ring_checkdead(struct ring *r)
 {
 	int k;
 
+	if (!r->running || r->finishing)
+		return 0;
 	for (k = 0; k < r->nwriters; k++)
 		if (r->pid[k] > 0 && reap(r, k, 0))
 			return broken(r, k);
-	return 0;
+	return r->told ? -1 : 0;
 }
 
 /* Hand the batch being gathered to its writer.  Returns 0 or -1. */
@@ -419,7 +480,6 @@ flush(struct ring *r)
 	c.seq = r->bstart;
 	c.slot = (int32_t)(r->bstart % r->nslots);
 	c.count = r->bcount;
-	r->inflight += r->bcount;
 	r->bcount = 0;
 	r->nbatch++;
 	if (writefull(r->cmd[k], &c, sizeof(c)) != 0) {
@@ -434,15 +494,14 @@ flush(struct ring *r)
 
 /*
  * Block seq, a whole block in its slot, is ready.  It joins the batch
- * being gathered, which goes to its writer when full.
+ * being gathered, which goes to its writer when full.  Returns 0, or -1
+ * if the ring is broken.
  */
 int
-ring_submit(struct ring *r, int64_t seq, size_t len)
+ring_submit(struct ring *r, int64_t seq)
 {
 	int slot = (int)(seq % r->nslots);
 
-	if (len != r->bsize)
-		die(TW_WRITE, "internal error: a block of %zu bytes", len);
 	/* A batch is consecutive blocks in consecutive slots. */
 	if (r->bcount > 0 && (seq != r->bstart + r->bcount || slot == 0))
 		if (flush(r) != 0)
@@ -451,86 +510,127 @@ ring_submit(struct ring *r, int64_t seq, size_t len)
 		r->bstart = seq;
 	r->bcount++;
 	r->busy[slot] = 1;
+	r->held++;
 	if (r->bcount == r->batch)
 		return flush(r);
 	return 0;
 }
 
 /*
- * Wait for the next report from a writer.  Returns 0, 1 if none came
- * within a second or a signal came first (the caller may print its
- * progress, then wait again), or -1 if the ring broke.
+ * About to wait for a report: nothing can come back for blocks still
+ * being gathered, so hand them out if nothing else is out (else let the
+ * batch grow).  Returns 0, or -1 if the ring is broken.
  */
 int
-ring_wait(struct ring *r, struct wstat *ws)
+ring_handout(struct ring *r)
 {
-	struct pollfd p;
-	ssize_t n;
-	int rc;
+	return r->held == r->bcount ? flush(r) : 0;
+}
 
-	/* Nothing can come back for blocks still being gathered: hand
-	 * them out if nothing else is out, else let the batch grow. */
-	if (r->inflight == 0 && flush(r) != 0)
-		return -1;
-	if (r->nused < r->navail) {
-		*ws = r->rep[r->nused++];
-		r->busy[ws->seq % r->nslots] = 0;
-		r->inflight--;
+/*
+ * What to poll for the writers' reports: the status pipe, or -1 once
+ * the ring is not running or every writer has closed its end.
+ */
+int
+ring_statusfd(const struct ring *r)
+{
+	return r->running ? r->status : -1;
+}
+
+/*
+ * The status pipe is readable: read whatever reports are there, in one
+ * read (a writer's reports arrive whole, and are whole numbers of
+ * reports), for ring_report to give out.  The end of the pipe is the
+ * writers' end: expected once they were told to finish, the ring broken
+ * otherwise.  Returns 0, or -1 if the ring is broken.
+ */
+int
+ring_readreports(struct ring *r)
+{
+	const size_t one = sizeof(r->rep[0]);
+	ssize_t n;
+
+	while ((n = read(r->status, r->rep, sizeof(r->rep))) < 0 &&
+	    errno == EINTR)
+		continue;
+	if (n > 0 && n % (ssize_t)one != 0)
+		n += readfull(r->status, (char *)r->rep + n,
+		    one - (size_t)n % one);
+	if (n == 0 && r->finishing) {
+		close(r->status);
+		r->status = -1;
+		r->running = 0;
 		return 0;
 	}
-	p.fd = r->status;
-	p.events = POLLIN;
-	rc = poll(&p, 1, 1000);
-	if (stopsig)
-		return -1;
-	if (rc < 0 && errno != EINTR) {
-		warnmsg("poll:");
-		return -1;
-	}
-	if (rc <= 0)		/* a signal, or a second gone by */
-		return reapdead(r) != 0 ? -1 : 1;
-	/* Whatever reports are there, in one read; a writer's reports
-	 * arrive whole, and are whole numbers of reports. */
-	while ((n = read(r->status, r->rep, sizeof(r->rep))) < 0 &&
-	    errno == EINTR && !stopsig)
-		continue;
-	if (n > 0 && n % (ssize_t)sizeof(*ws) != 0)
-		n += readfull(r->status, (char *)r->rep + n,
-		    sizeof(*ws) - (size_t)n % sizeof(*ws));
 	if (n == 0)		/* every writer has closed its end */
 		return broken(r, 0);
-	if (n < 0 || n % (ssize_t)sizeof(*ws) != 0) {
+	if (n < 0 || n % (ssize_t)one != 0) {
 		warnmsg("the writers' reports are garbled (%zd bytes)", n);
 		return -1;
 	}
-	r->navail = (int)(n / (ssize_t)sizeof(*ws));
-	r->nused = 1;
-	*ws = r->rep[0];
-	r->busy[ws->seq % r->nslots] = 0;
-	r->inflight--;
+	r->navail = (int)(n / (ssize_t)one);
+	r->nused = 0;
 	return 0;
 }
 
-/* Let the writers finish what they hold, then reap them. */
+/*
+ * The next report read and not yet taken, its block's slot free again.
+ * Returns 1, or 0 if none is left.
+ */
 int
-ring_stop(struct ring *r)
+ring_report(struct ring *r, struct wstat *ws)
 {
-	int k, st, bad = 0;
-
-	if (!r->running)
+	if (r->nused >= r->navail)
 		return 0;
-	if (flush(r) != 0)
-		bad = 1;
+	*ws = r->rep[r->nused++];
+	r->busy[ws->seq % r->nslots] = 0;
+	r->held--;
+	return 1;
+}
+
+/*
+ * No more blocks: hand out the last batch and tell the writers to end
+ * once they have written what they hold.  Their reports still come;
+ * the status pipe ends when the last has gone.  Returns 0, or -1 if the
+ * ring is broken.
+ */
+int
+ring_finish(struct ring *r)
+{
+	int k, bad;
+
+	if (!r->running || r->finishing)
+		return 0;
+	bad = flush(r);
 	for (k = 0; k < r->nwriters; k++)
 		close(r->cmd[k]);
+	r->finishing = 1;
+	return bad;
+}
+
+/*
+ * Reap the writers after ring_finish (their status pipe has ended, or
+ * the caller gives up on it).  Returns 0, or -1 if one did not end
+ * cleanly, named.
+ */
+int
+ring_reap(struct ring *r)
+{
+	int k, st, bad = r->told;
+
+	if (!r->finishing)
+		return 0;
 	for (k = 0; k < r->nwriters; k++) {
 		reap(r, k, 1);
 		st = r->wst[k];
 		if ((!WIFEXITED(st) || WEXITSTATUS(st) != WX_OK) && !bad)
 			bad = broken(r, k);
 	}
-	close(r->status);
+	if (r->status >= 0)
+		close(r->status);
+	r->status = -1;
 	r->running = 0;
+	r->finishing = 0;
 	return bad ? -1 : 0;
 }
 
@@ -538,19 +638,22 @@ ring_stop(struct ring *r)
 void
 ring_kill(struct ring *r)
 {
-	int k, st;
+	int k;
 
-	if (!r->running)
+	if (!r->running && !r->finishing)
 		return;
 	for (k = 0; k < r->nwriters; k++)
 		if (r->pid[k] > 0)
 			kill(r->pid[k], SIGTERM);
 	for (k = 0; k < r->nwriters; k++) {
-		close(r->cmd[k]);
+		if (!r->finishing)
+			close(r->cmd[k]);
 		if (r->pid[k] > 0)
-			while (waitpid(r->pid[k], &st, 0) < 0 && errno == EINTR)
-				continue;
+			reap(r, k, 1);
 	}
-	close(r->status);
+	if (r->status >= 0)
+		close(r->status);
+	r->status = -1;
 	r->running = 0;
+	r->finishing = 0;
 }

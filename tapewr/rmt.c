@@ -156,7 +156,7 @@ static int
 lost(struct rmt *r)
 {
 	r->err = RMT_LOST;
-	if (stopsig && r->pid > 0)
+	if (r->stopsig && r->pid > 0)
 		kill(r->pid, SIGTERM);
 	reap(r);
 	return -1;
@@ -171,8 +171,13 @@ replyline(struct rmt *r, char *buf, size_t size)
 	char c;
 
 	for (;;) {
+		/* In the master, read only once its poll says so: a
+		 * signal meanwhile ends the wait (wait's non-zero). */
+		if (r->wait != NULL && (r->stopsig = r->wait(r->waitarg,
+		    r->from)) != 0)
+			return -1;
 		got = read(r->from, &c, 1);
-		if (got < 0 && errno == EINTR && !stopsig)
+		if (got < 0 && errno == EINTR)
 			continue;
 		if (got != 1)
 			return -1;
@@ -328,13 +333,15 @@ probe(struct rmt *r, const char *file)
  * left running.
  */
 int
-rmt_open(struct rmt *r, const char *spec)
+rmt_open(struct rmt *r, const char *spec, readwait_fn wait, void *waitarg)
 {
 	char user[256], req[RMT_NAMEMAX + 64];
 	const char *file;
 
 	memset(r, 0, sizeof(*r));
 	r->to = r->from = -1;
+	r->wait = wait;
+	r->waitarg = waitarg;
 	/* A remote shell that goes away is an error to report, not a
 	 * signal that ends dtapewr. */
 	signal(SIGPIPE, SIG_IGN);
@@ -344,9 +351,9 @@ rmt_open(struct rmt *r, const char *spec)
 		return -1;
 	snprintf(req, sizeof(req), "O%s\n1 O_WRONLY|O_CREAT|O_TRUNC\n", file);
 	if (request(r, req) < 0) {
-		if (stopsig)
+		if (r->stopsig > 0)
 			warnmsg("%s: stopped by signal %d while opening it",
-			    spec, (int)stopsig);
+			    spec, r->stopsig);
 		else if (r->err == RMT_LOST)
 			warnmsg("%s: no answer from rmt on %s: %s", spec,
 			    r->host, r->msg);

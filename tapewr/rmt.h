@@ -10,6 +10,8 @@
 
 #include <sys/types.h>
 
+#include "xio.h"
+
 #define RMT_NAMEMAX	63	/* the longest file name every rmt reads */
 #define RMT_LOST	(-1)	/* an error that is not the remote's errno */
 
@@ -28,10 +30,14 @@ struct rmt {
 	char	spec[1100];	/* [user@]host:file, for messages */
 	char	host[128];
 	char	msg[512];	/* what the last failure was */
+	readwait_fn wait;	/* the master's wait for a reply, or NULL */
+	void	*waitarg;
+	int	stopsig;	/* the signal that wait gave up on, or 0 */
 };
 
 int	rmt_isremote(const char *name);
-int	rmt_open(struct rmt *r, const char *spec);
+int	rmt_open(struct rmt *r, const char *spec, readwait_fn wait,
+	    void *waitarg);
 ssize_t	rmt_write(struct rmt *r, const void *buf, size_t len);
 int	rmt_ioctl(struct rmt *r, int op, int count);
 int	rmt_close(struct rmt *r);

@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,36 +20,26 @@
 #include "msg.h"
 #include "xio.h"
 
-/* A line in dump's words on stderr. */
-void
-vol_note(const char *fmt, ...)
+int
+vol_canask(const struct outputs *o)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	vdumpnote(fmt, ap);	/* one write: lines of stages never mix */
-	va_end(ap);
+	return o->tty >= 0;
 }
 
+/*
+ * dump's query() on the terminal, read when the master's poll says so:
+ * 1 yes, 0 no, -1 no one to answer (or a signal stopped the wait).
+ */
 int
-vol_canask(const struct tw *t)
+vol_ask(struct outputs *o, const char *question)
 {
-	return t->out.tty >= 0;
-}
-
-/* dump's query() on the terminal: 1 yes, 0 no, -1 no one to answer. */
-int
-vol_ask(struct tw *t, const char *question)
-{
-	return ask(t->out.tty, question);
+	return askwait(o->tty, question, o->wait, o->waitarg);
 }
 
 /* The name of volume v's output. */
 static void
-volname(struct tw *t, int v)
+volname(struct outputs *o, int v)
 {
-	struct outputs *o = &t->out;
-
 	if (o->pipecmd != NULL)
 		snprintf(o->name, sizeof(o->name), "the -P command");
 	else if (o->multi)
@@ -62,9 +51,8 @@ volname(struct tw *t, int v)
 
 /* -P: a shell running the command with the volume on its stdin. */
 static int
-openpipe(struct tw *t)
+openpipe(struct outputs *o, int volume)
 {
-	struct outputs *o = &t->out;
 	char vol[16];
 	int p[2];
 
@@ -78,7 +66,8 @@ openpipe(struct tw *t)
 		return -1;
 	}
 	if (o->pipepid == 0) {
-		snprintf(vol, sizeof(vol), "%d", t->volume);
+		loop_forget();
+		snprintf(vol, sizeof(vol), "%d", volume);
 		if (dup2(p[0], STDIN_FILENO) < 0 || setenv("DUMP_VOLUME", vol,
 		    1) != 0)
 			_exit(126);
@@ -94,22 +83,21 @@ openpipe(struct tw *t)
 	return 0;
 }
 
-/* Open the output of the current volume. */
+/* Open the output of volume number volume. */
 int
-vol_open(struct tw *t)
+vol_open(struct outputs *o, int volume)
 {
-	struct outputs *o = &t->out;
 	struct stat sb;
 	int flags = O_WRONLY;
 
-	volname(t, t->volume);
+	volname(o, volume);
 	o->isreg = 0;
 	o->remote = 0;
 	o->isdev = 0;
 	if (o->pipecmd != NULL)
-		return openpipe(t);
+		return openpipe(o, volume);
 	if (rmt_isremote(o->name)) {
-		if (rmt_open(&o->rmt, o->name) != 0)
+		if (rmt_open(&o->rmt, o->name, o->wait, o->waitarg) != 0)
 			return -1;
 		o->remote = 1;
 		o->fd = o->rmt.to;
@@ -147,12 +135,11 @@ vol_open(struct tw *t)
  * is there.
  */
 static int
-closeremote(struct tw *t, int next)
+closeremote(struct outputs *o, int volume, int next)
 {
-	struct outputs *o = &t->out;
 	int op = -1, same;
 
-	same = o->pipecmd == NULL && !o->multi && t->volume >= o->nnames;
+	same = o->pipecmd == NULL && !o->multi && volume >= o->nnames;
 	if (o->rmt.tape && o->rmt.ops && next != VOL_LAST)
 		op = next == VOL_AGAIN || same ? RMT_OFFLINE : RMT_REWIND;
 	if (op >= 0 && o->rmt.to >= 0 && rmt_ioctl(&o->rmt, op, 1) != 0)
@@ -164,23 +151,22 @@ closeremote(struct tw *t, int next)
 }
 
 /*
- * Close the current volume; with cutback, a regular file loses what
- * follows its last whole record.  next says what follows (VOL_ in
+ * Close volume v; with cutback, a regular file loses what follows its
+ * last whole record (v->bytes).  next says what follows (VOL_ in
  * dtapewr.h).  Returns 0, or -1 if the volume did not close cleanly (a
  * -P command that failed counts).
  */
 int
-vol_close(struct tw *t, int cutback, int next)
+vol_close(struct outputs *o, const struct volpos *v, int cutback, int next)
 {
-	struct outputs *o = &t->out;
 	int st, bad = 0;
 
 	if (o->remote)
-		return closeremote(t, next);
+		return closeremote(o, v->volume, next);
 
-	if (cutback && o->isreg && ftruncate(o->fd, (off_t)t->volbytes) != 0) {
+	if (cutback && o->isreg && ftruncate(o->fd, (off_t)v->bytes) != 0) {
 		warnmsg("%s: cutting back to %lld bytes:", o->name,
-		    (long long)t->volbytes);
+		    (long long)v->bytes);
 		bad = 1;
 	}
 	if (o->fd != STDOUT_FILENO && close(o->fd) != 0) {
@@ -194,11 +180,11 @@ vol_close(struct tw *t, int cutback, int next)
 		o->pipepid = 0;
 		if (WIFSIGNALED(st)) {
 			warnmsg("-P command for volume %d was killed by signal "
-			    "%d", t->volume, WTERMSIG(st));
+			    "%d", v->volume, WTERMSIG(st));
 			bad = 1;
 		} else if (WEXITSTATUS(st) != 0) {
 			warnmsg("-P command for volume %d exited with status %d",
-			    t->volume, WEXITSTATUS(st));
+			    v->volume, WEXITSTATUS(st));
 			bad = 1;
 		}
 	}
@@ -206,35 +192,35 @@ vol_close(struct tw *t, int cutback, int next)
 }
 
 /*
- * Go on to the next volume, asking the operator when its output is one
- * that was used before.  Returns 0, -1 if it cannot be had, or -2 if
- * the operator aborted.
+ * Go on to the next volume after v, which begins with record pos,
+ * asking the operator when its output is one that was used before.
+ * Returns 0, -1 if it cannot be had, or -2 if the operator aborted (or
+ * a signal stopped the wait for an answer).
  */
 int
-vol_next(struct tw *t)
+vol_next(struct outputs *o, struct volpos *v, int64_t pos)
 {
-	struct outputs *o = &t->out;
 	int a;
 
-	if (o->pipecmd == NULL && !o->multi && t->volume >= o->nnames) {
-		vol_note("Change Volumes: Mount volume #%d", t->volume + 1);
-		if (!vol_canask(t)) {
+	if (o->pipecmd == NULL && !o->multi && v->volume >= o->nnames) {
+		dumpnote("Change Volumes: Mount volume #%d", v->volume + 1);
+		if (!vol_canask(o)) {
 			warnmsg("volume %d is needed and no one can be asked "
 			    "for it: no terminal; name more volumes with -f "
-			    "or -M, or write them with -P", t->volume + 1);
+			    "or -M, or write them with -P", v->volume + 1);
 			return -1;
 		}
 		for (;;) {
-			a = vol_ask(t, "Is the new volume mounted and ready "
+			a = vol_ask(o, "Is the new volume mounted and ready "
 			    "to go?");
 			if (a == 1)
 				break;
-			if (a < 0 || vol_ask(t, "Do you want to abort?") != 0)
+			if (a < 0 || vol_ask(o, "Do you want to abort?") != 0)
 				return -2;
 		}
 	}
-	t->volume++;
-	t->volfirst = t->pos;
-	t->volblocks = t->volbytes = t->volrecs = 0;
-	return vol_open(t);
+	v->volume++;
+	v->first = pos;
+	v->blocks = v->bytes = v->recs = 0;
+	return vol_open(o, v->volume);
 }
