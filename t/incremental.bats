@@ -329,7 +329,10 @@ write keep/other '"$BATS_TEST_TMPDIR"'/newcontent'
 		# The dump stalls on the FIFO until it is read.  In a process
 		# group of its own: the stages are found there, by no name
 		# another dump on the machine could have.
-		in_group dump -0u -D "$DD" -f "$BATS_TEST_TMPDIR/fifo" "$IMG" \
+		# (Its temporary directory in the test's own: a dump killed
+		# with SIGKILL cannot remove it.)
+		in_group env TMPDIR="$BATS_TEST_TMPDIR" \
+		    dump -0u -D "$DD" -f "$BATS_TEST_TMPDIR/fifo" "$IMG" \
 		    >"$BATS_TEST_TMPDIR/out" 2>&1
 		pid=$PGID
 		exec 5<"$BATS_TEST_TMPDIR/fifo"
