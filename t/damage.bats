@@ -296,6 +296,14 @@ setptr() {
 	fi
 }
 
+# badptr IMG V INO N FRAG: a copy of IMG in $T/img with block pointer N
+# of inode INO set to FRAG, through the pipeline (damaged).
+badptr() {
+	cp "$1" "$T/img"
+	setptr "$T/img" "$2" "$3" "$4" "$5"
+	damaged "$T/img"
+}
+
 @test "a bad block pointer is named with what is wrong: outside, past the end, off a block boundary" {
 	local v img big tail first fssize ind
 	for v in 1 2; do
@@ -306,32 +314,22 @@ setptr() {
 		ind=$(field "$img" '$1 == "d" && $2 == '"$big"' && $3 == 0 { print $4 + 96 }')
 		fssize=$(field "$img" 'NR == 1 { sub(/.* fssize=/, ""); sub(/ .*/, ""); print }')
 		# a full block one fragment off its boundary
-		cp "$img" "$T/img"
-		setptr "$T/img" "$v" "$big" 1 $((first + 9))
-		damaged "$T/img"
+		badptr "$img" "$v" "$big" 1 $((first + 9))
 		[ "$ST" = "2 2 0" ]
 		[[ "$ERR" == "dscan: $T/img: inode $big: block 1 at fragment $((first + 9)) is not on a block boundary (a block is 8 fragments); dumped as zeros"$'\n'* ]]
 		# a tail of six fragments that starts four into a block
-		cp "$img" "$T/img"
-		setptr "$T/img" "$v" "$tail" 0 $((first + 4))
-		damaged "$T/img"
+		badptr "$img" "$v" "$tail" 0 $((first + 4))
 		[ "$ST" = "2 2 0" ]
 		[[ "$ERR" == "dscan: $T/img: inode $tail: block 0 at fragment $((first + 4)) crosses a block boundary with its 6 fragments (a block is 8 fragments); dumped as zeros"$'\n'* ]]
 		# that tail three fragments before the end of the file system
-		cp "$img" "$T/img"
-		setptr "$T/img" "$v" "$tail" 0 $((fssize - 3))
-		damaged "$T/img"
+		badptr "$img" "$v" "$tail" 0 $((fssize - 3))
 		[ "$ST" = "2 2 0" ]
 		[[ "$ERR" == "dscan: $T/img: inode $tail: block 0 at fragment $((fssize - 3)) runs past the end of the file system with its 6 fragments ($fssize fragments); dumped as zeros"$'\n'* ]]
 		# and at the end exactly: outside
-		cp "$img" "$T/img"
-		setptr "$T/img" "$v" "$tail" 0 "$fssize"
-		damaged "$T/img"
+		badptr "$img" "$v" "$tail" 0 "$fssize"
 		[[ "$ERR" == "dscan: $T/img: inode $tail: block 0 at fragment $fssize lies outside the file system ($fssize fragments); dumped as zeros"$'\n'* ]]
 		# the single indirect block one fragment off its boundary
-		cp "$img" "$T/img"
-		setptr "$T/img" "$v" "$big" 12 $((ind + 1))
-		damaged "$T/img"
+		badptr "$img" "$v" "$big" 12 $((ind + 1))
 		[ "$ST" = "2 2 0" ]
 		[[ "$ERR" == "dscan: $T/img: inode $big: indirect block at fragment $((ind + 1)) (level 1, logical block 12) is not on a block boundary (a block is 8 fragments); its blocks are dumped as zeros"$'\n'* ]]
 	done

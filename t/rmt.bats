@@ -40,6 +40,21 @@ teardown() {
 	empty_scratch
 }
 
+# typedahead ANSWERS COMMAND: run COMMAND on a pseudo-terminal whose
+# input holds ANSWERS (printf's format) typed ahead: the terminal keeps
+# the lines until they are read.  The terminal's output in $output.
+typedahead() {
+	mkfifo tty.in
+	script -q -c "$2" /dev/null <tty.in >tty.out 2>&1 &
+	local pid=$!
+	exec 7>tty.in
+	# shellcheck disable=SC2059 # ANSWERS is a format: its \n are lines
+	printf "$1" >&7
+	wait "$pid"
+	exec 7>&-
+	run cat tty.out
+}
+
 # restore_vols_one FILE: restore one volume and compare with the source.
 restore_vols_one() {
 	mv "$BATS_TEST_TMPDIR/$1" "$BATS_TEST_TMPDIR/$1.001"
@@ -146,16 +161,8 @@ restore_vols_one() {
 @test "on a terminal the operator is asked for each new remote volume" {
 	local t=$BATS_TEST_TMPDIR
 	export RSHLOCAL_CHANGE=$t/one
-	mkfifo tty.in
-	script -q -c "dtapewr -B 4000 -f host:one <$IN; echo exit \$?" /dev/null \
-	    <tty.in >tty.out 2>&1 &
-	local pid=$!
-	exec 7>tty.in
-	# typed ahead: the terminal keeps the lines until they are read
-	printf 'yes\nyes\nyes\nyes\nyes\nyes\n' >&7
-	wait "$pid"
-	exec 7>&-
-	run cat tty.out
+	typedahead 'yes\nyes\nyes\nyes\nyes\nyes\n' \
+	    "dtapewr -B 4000 -f host:one <$IN; echo exit \$?"
 	[[ "$output" == *"  DUMP: Change Volumes: Mount volume #2"* ]]
 	[[ "$output" == *'  DUMP: Is the new volume mounted and ready to go? ("yes" or "no")'* ]]
 	[[ "$output" == *"exit 0"* ]]
@@ -263,15 +270,7 @@ rmtd: C" ]
 
 @test "after a lost connection the operator may have the volume written again over a new one" {
 	export RSHLOCAL_CUT=300000 RSHLOCAL_CUTONCE=$BATS_TEST_TMPDIR/cut.once
-	mkfifo tty.in
-	script -q -c "dtapewr -b 1 -M -f host:v <$IN; echo exit \$?" /dev/null \
-	    <tty.in >tty.out 2>&1 &
-	local pid=$!
-	exec 7>tty.in
-	printf 'yes\nyes\n' >&7
-	wait "$pid"
-	exec 7>&-
-	run cat tty.out
+	typedahead 'yes\nyes\n' "dtapewr -b 1 -M -f host:v <$IN; echo exit \$?"
 	[[ "$output" == *"  DUMP: write error on volume 1 (host:v001) at block "*": lost the connection to rmt on host (the remote shell exited with status 2)"* ]]
 	[[ "$output" == *'  DUMP: Do you want to rewrite this volume from its start? ("yes" or "no")'* ]]
 	[[ "$output" == *"  DUMP: Replace volume 1"* ]]
