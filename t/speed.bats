@@ -98,3 +98,39 @@ need_strace() {
 	grep -q 'POSIX_FADV_WILLNEED' "$T/f.tr"
 	cmp "$T/rec" "$T/rec2"
 }
+
+@test "dtapewr reads into its ring: the same volumes whatever pieces the input comes in, with -B splits and end of media" {
+	local obs b vol
+	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+	run -0 sh -c "dblkread <'$T/rec' >'$T/in'"
+	# The stream is several times the ring (6 MiB at -b 10): windows
+	# meet the ring's end and busy slots many times.
+	[ "$(stat -c %s "$T/in")" -gt $((12 * 1048576)) ]
+	for b in 10 64; do
+		# what dtapewr makes of the stream read from a file, whole
+		run -0 sh -c "dtapewr -b $b -f - <'$T/in' >'$T/want$b'"
+		run -0 dtapewr -b $b -B 3000 -M -f "$T/wantvol$b." <"$T/in"
+		EOM_AT="$T/wanteom$b.001:5000000" EOM_STYLE=short \
+		    LD_PRELOAD="$TOP/t/tools/bin/eomshim.so" \
+		    run -0 dtapewr -b $b -M -f "$T/wanteom$b." <"$T/in"
+		[ -s "$T/wanteom$b.002" ]
+		# and from a pipe in pieces that cut records anywhere
+		for obs in 1000 1023 1025 4097 65537 1048577; do
+			run -0 sh -c "dd if='$T/in' bs=$obs status=none | dtapewr -b $b -f - >'$T/got'"
+			cmp "$T/want$b" "$T/got"
+			rm -f "$T"/gotvol.*
+			run -0 sh -c "dd if='$T/in' bs=$obs status=none | dtapewr -b $b -B 3000 -M -f '$T/gotvol.'"
+			for vol in "$T"/wantvol$b.*; do
+				cmp "$vol" "$T/gotvol.${vol##*.}"
+			done
+			rm -f "$T"/goteom.*
+			run -0 sh -c "dd if='$T/in' bs=$obs status=none | EOM_AT='$T/goteom.001:5000000' EOM_STYLE=short LD_PRELOAD='$TOP/t/tools/bin/eomshim.so' dtapewr -b $b -M -f '$T/goteom.'"
+			for vol in "$T"/wanteom$b.*; do
+				cmp "$vol" "$T/goteom.${vol##*.}"
+			done
+		done
+	done
+	mkdir "$T/out"
+	(cd "$T/out" && restore -xaoM -f "$T/wanteom10." </dev/null) >/dev/null 2>&1
+	same_tree "$T/tree" "$T/out" -p s
+}

@@ -73,9 +73,28 @@ voltape(struct tw *t, unsigned char *r)
 	place(t, r, t->pos);
 }
 
-/* The next record: first those carried from a full volume, then stdin. */
+/*
+ * The free ring memory from record n of the slot being filled on, to
+ * the end of the ring or the first slot still in flight: where the
+ * input may read ahead, straight into the slots it will be written
+ * from.
+ */
+static size_t
+ringroom(struct tw *t, int n)
+{
+	int slot = (int)(t->seq % t->ring.nslots), k = slot + 1;
+
+	while (k < t->ring.nslots && ring_canfill(&t->ring, t->seq + k - slot))
+		k++;
+	return (size_t)(k - slot) * t->bs - (size_t)n * TP_BSIZE;
+}
+
+/*
+ * Record n of the slot being filled, at dst: first those carried from a
+ * full volume, then stdin.
+ */
 static int
-nextrec(struct tw *t, unsigned char *dst, struct recmeta *m)
+nextrec(struct tw *t, unsigned char *dst, int n, struct recmeta *m)
 {
 	if (t->carryat < t->ncarry) {
 		memcpy(dst, t->carry + t->carryat * TP_BSIZE, TP_BSIZE);
@@ -84,7 +103,8 @@ nextrec(struct tw *t, unsigned char *dst, struct recmeta *m)
 	}
 	if (t->inputdone)
 		return 0;
-	return input_next(&t->in, dst, m);
+	return input_next(&t->in, dst, input_unread(&t->in) == 0 ?
+	    ringroom(t, n) : 0, m);
 }
 
 /*
@@ -102,6 +122,11 @@ fillblock(struct tw *t)
 	struct recmeta *m = t->meta + (size_t)slot * (size_t)t->ntrec;
 	int n = 0, r;
 
+	/* What is written here but read from stdin must not land on
+	 * records read ahead and not yet taken. */
+	if ((t->vol.blocks == 0 && t->vol.volume > 1) ||
+	    t->carryat < t->ncarry)
+		input_keep(&t->in);
 	if (t->vol.blocks == 0 && t->vol.volume > 1) {
 		voltape(t, p);
 		m[0].due = 0;
@@ -113,7 +138,7 @@ fillblock(struct tw *t)
 		n = 1;
 	}
 	while (n < t->ntrec) {
-		r = nextrec(t, p + (size_t)n * TP_BSIZE, &m[n]);
+		r = nextrec(t, p + (size_t)n * TP_BSIZE, n, &m[n]);
 		if (r < 0)
 			return r;
 		if (r == 0) {
@@ -153,7 +178,7 @@ carrynext(struct tw *t)
 		return 1;
 	if (t->inputdone)
 		return 0;
-	switch (n = input_next(&t->in, r, &m)) {
+	switch (n = input_next(&t->in, r, 0, &m)) {
 	case 1:
 		t->carryat = t->ncarry = 0;
 		memcpy(t->carry, r, TP_BSIZE);
@@ -385,7 +410,7 @@ firstrecord(struct tw *t)
 		return;
 	if (m == -2 || t->stopsig)
 		exit(TW_ABORT);
-	if (t->in.chk.records == 0 && t->in.len == 0) {
+	if (t->in.chk.records == 0 && input_unread(&t->in) == 0) {
 		if (fstat(STDIN_FILENO, &sb) != 0 || !S_ISFIFO(sb.st_mode))
 			warnmsg("stdin: empty: no dump stream; nothing written");
 		exit(TW_STARTUP);

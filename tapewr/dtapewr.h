@@ -92,8 +92,11 @@ struct ring {
 /* The dump stream on stdin, checked by the tape format's reader. */
 struct input {
 	int		 fd;
-	unsigned char	*buf;
-	size_t		 len, off;
+	unsigned char	*buf;		/* its own */
+	unsigned char	*win;		/* what is read: buf, or ring memory */
+	size_t		 cap;		/* bytes win may take */
+	size_t		 len, off;	/* bytes in win, and taken from it */
+	int		 mending;	/* a record cut by a window's end */
 	int		 eof;
 	struct spcl_checker chk;	/* what the stream said so far */
 	char		 err[160];
@@ -167,7 +170,10 @@ struct tw {
 };
 
 int	input_init(struct input *in, int fd);
-int	input_next(struct input *in, unsigned char *dst, struct recmeta *m);
+int	input_next(struct input *in, unsigned char *dst, size_t room,
+	    struct recmeta *m);
+size_t	input_unread(const struct input *in);
+void	input_keep(struct input *in);
 void	input_pad(const struct input *in, unsigned char *dst,
 	    struct recmeta *m);
 

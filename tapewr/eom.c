@@ -358,6 +358,9 @@ eom_recover(struct tw *t)
 {
 	const struct wstat *ws = &t->fail;
 
+	/* Blocks are carried back or rewritten through the ring: records
+	 * read ahead into it are kept out of their way. */
+	input_keep(&t->in);
 	if (ws->fate != BLOCK_CUT) {
 		warnmsg("%s: a writer skipped block %lld", t->out.name,
 		    (long long)ws->seq);

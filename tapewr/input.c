@@ -3,6 +3,14 @@
  * way by the tape format's checking reader (spcl_check() in lib/spcl.c)
  * and handed out with what a later volume's TS_TAPE would need to say
  * if the volume began at it.
+ *
+ * Records are read straight into the ring's slots where they will be
+ * written from, when the caller offers the free ring memory ahead of
+ * the record it asks for (room): the bytes then cross dtapewr once, in
+ * the read.  What is read but not yet taken is the window, in that ring
+ * memory or in the input's own buffer.  The caller writes into ring
+ * memory only through input_next, or after input_keep has moved an
+ * unread window into the input's own buffer.
  */
 #include <sys/types.h>
 
@@ -23,27 +31,59 @@ input_init(struct input *in, int fd)
 	memset(in, 0, sizeof(*in));
 	in->fd = fd;
 	in->buf = malloc(INBUF);
+	in->win = in->buf;
+	in->cap = INBUF;
 	return in->buf == NULL ? -1 : 0;
 }
 
+/* Bytes read and not yet taken. */
+size_t
+input_unread(const struct input *in)
+{
+	return in->len - in->off;
+}
+
 /*
- * Make sure a whole record is buffered: 1, 0 at the end of the input,
+ * Move what is unread into the input's own buffer, at its start: the
+ * ring memory it was read into is about to be written otherwise (or,
+ * in the own buffer, the room for the next read is made).
+ */
+void
+input_keep(struct input *in)
+{
+	size_t left = in->len - in->off;
+
+	memmove(in->buf, in->win + in->off, left);
+	in->win = in->buf;
+	in->cap = INBUF;
+	in->len = left;
+	in->off = 0;
+}
+
+/*
+ * Make sure a whole record is unread: 1, 0 at the end of the input,
  * -1 on an error (in->err says it), -2 if the wait for input gave up.
  */
 static int
 fill(struct input *in)
 {
+	size_t want;
 	ssize_t n;
 
 	while (in->len - in->off < TP_BSIZE && !in->eof) {
-		memmove(in->buf, in->buf + in->off, in->len - in->off);
-		in->len -= in->off;
-		in->off = 0;
+		/* A record cut by the end of a window in the ring is
+		 * finished in the own buffer, which takes only the rest
+		 * of it: the next window can then begin at once. */
+		if (in->win != in->buf && in->off + TP_BSIZE > in->cap)
+			in->mending = 1;
+		if (in->win == in->buf || in->mending)
+			input_keep(in);
+		want = in->mending ? TP_BSIZE - in->len : in->cap - in->len;
 		/* Read only once the master's poll says so, so that a
 		 * signal that comes meanwhile is never missed. */
 		if (in->wait != NULL && in->wait(in->waitarg, in->fd) != 0)
 			return -2;
-		n = read(in->fd, in->buf + in->len, INBUF - in->len);
+		n = read(in->fd, in->win + in->len, want);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -55,6 +95,7 @@ fill(struct input *in)
 			in->eof = 1;
 		in->len += (size_t)n;
 	}
+	in->mending = 0;
 	if (in->len - in->off >= TP_BSIZE)
 		return 1;
 	if (in->len > in->off) {
@@ -73,18 +114,30 @@ fill(struct input *in)
 }
 
 /*
- * The next record of the stream into dst.  Returns 1, 0 at the proper
- * end of the dump, -1 with in->err set, or -2 if the wait for input
- * gave up.
+ * The next record of the stream into dst, with room bytes of free ring
+ * memory from dst on that the input may read into (0: none; else a
+ * whole number of records).  Returns 1, 0 at the proper end of the
+ * dump, -1 with in->err set, or -2 if the wait for input gave up.
  */
 int
-input_next(struct input *in, unsigned char *dst, struct recmeta *m)
+input_next(struct input *in, unsigned char *dst, size_t room,
+    struct recmeta *m)
 {
-	int r = fill(in);
+	int r;
 
-	if (r <= 0)
+	if (in->off == in->len && room >= TP_BSIZE && !in->eof) {
+		in->win = dst;
+		in->cap = room < INBUF ? room : INBUF;
+		in->len = in->off = 0;
+	}
+	/* A window elsewhere in the ring would be overwritten by the
+	 * records placed before it: keep it first. */
+	if (in->win != in->buf && in->win + in->off != dst)
+		input_keep(in);
+	if ((r = fill(in)) <= 0)
 		return r;
-	memcpy(dst, in->buf + in->off, TP_BSIZE);
+	if (in->win + in->off != dst)
+		memcpy(dst, in->win + in->off, TP_BSIZE);
 	if (spcl_check(&in->chk, dst, m) != 0) {
 		snprintf(in->err, sizeof(in->err), "%s", in->chk.err);
 		return -1;
