@@ -4,23 +4,29 @@
 
 load helper
 
-setup() {
-	T=$BATS_TEST_TMPDIR
+# The tree, its image and its record stream are made once for the file
+# (S); each test writes in its own directory (T).
+setup_file() {
+	local S=$BATS_FILE_TMPDIR d i
 	# Many small files in a few directories, and files larger than
 	# dblkread's output buffers (4 MiB) so that they rotate.
-	mkdir -p "$T/tree/big"
-	local d i
+	mkdir -p "$S/tree/big"
 	for d in $(seq 1 12); do
-		mkdir "$T/tree/d$d"
+		mkdir "$S/tree/d$d"
 		for i in $(seq 1 40); do
 			head -c $(((d * 40 + i) * 97 % 8192 + 1)) /dev/urandom \
-			    >"$T/tree/d$d/f$i"
+			    >"$S/tree/d$d/f$i"
 		done
 	done
-	bigfile "$T/tree/big/a" 9000000
-	bigfile "$T/tree/big/b" 7000001
-	mkimage "$T/tree" "$T/img" 2 32768 4096
-	dscan -q -t 1700000000 "$T/img" >"$T/rec"
+	bigfile "$S/tree/big/a" 9000000
+	bigfile "$S/tree/big/b" 7000001
+	BATS_TEST_TMPDIR=$S mkimage "$S/tree" "$S/img" 2 32768 4096
+	dscan -q -t 1700000000 "$S/img" >"$S/rec"
+}
+
+setup() {
+	S=$BATS_FILE_TMPDIR
+	T=$BATS_TEST_TMPDIR
 }
 
 # need_strace: strace is Linux's; elsewhere the test says so and skips.
@@ -34,48 +40,48 @@ need_strace() {
 }
 
 @test "dblkread -S writes the same bytes as without it, into a file, a pipe and a reader that takes 512 bytes at a time" {
-	run -0 sh -c "dblkread <'$T/rec' >'$T/plain'"
+	run -0 sh -c "dblkread <'$S/rec' >'$T/plain'"
 	[ "$(stat -c %s "$T/plain")" -gt $((4 * 4194304)) ]
-	run -0 sh -c "dblkread -S <'$T/rec' >'$T/file'"
+	run -0 sh -c "dblkread -S <'$S/rec' >'$T/file'"
 	cmp "$T/plain" "$T/file"
-	run -0 sh -c "dblkread -S <'$T/rec' | cat >'$T/cat'"
+	run -0 sh -c "dblkread -S <'$S/rec' | cat >'$T/cat'"
 	cmp "$T/plain" "$T/cat"
-	run -0 sh -c "dblkread -S <'$T/rec' | dd bs=512 status=none of='$T/slow'"
+	run -0 sh -c "dblkread -S <'$S/rec' | dd bs=512 status=none of='$T/slow'"
 	cmp "$T/plain" "$T/slow"
 	# And through dump (which gives dblkread -S) into a pipe: restore
 	# gives the tree back.
-	run -0 sh -c "dump -0 -f - '$T/img' 2>/dev/null | cat >'$T/d'"
+	run -0 sh -c "dump -0 -f - '$S/img' 2>/dev/null | cat >'$T/d'"
 	restore_into "$T/d" "$T/out"
-	same_tree "$T/tree" "$T/out" -p s
+	same_tree "$S/tree" "$T/out" -p s
 }
 
 @test "without -S, and into a file, dblkread only write(2)s; with -S into a pipe it hands pages over with vmsplice (Linux)" {
 	need_strace
-	run -0 sh -c "strace -qq -e trace=vmsplice,write -o '$T/plain.tr' dblkread <'$T/rec' | cat >/dev/null"
+	run -0 sh -c "strace -qq -e trace=vmsplice,write -o '$T/plain.tr' dblkread <'$S/rec' | cat >/dev/null"
 	run ! grep -q vmsplice "$T/plain.tr"
 	grep -q '^write(1, ' "$T/plain.tr"
 	run -0 strace -qq -e trace=vmsplice,write -o "$T/file.tr" \
-	    sh -c "exec dblkread -S <'$T/rec' >'$T/file'"
+	    sh -c "exec dblkread -S <'$S/rec' >'$T/file'"
 	run ! grep -q vmsplice "$T/file.tr"
 	grep -q '^write(1, ' "$T/file.tr"
-	run -0 sh -c "strace -qq -e trace=vmsplice,write -o '$T/splice.tr' dblkread -S <'$T/rec' | cat >/dev/null"
+	run -0 sh -c "strace -qq -e trace=vmsplice,write -o '$T/splice.tr' dblkread -S <'$S/rec' | cat >/dev/null"
 	grep -q '^vmsplice(1, ' "$T/splice.tr"
 	run ! grep -q '^write(1, ' "$T/splice.tr"
 	# dump gives dblkread -S: its stream to dtapewr goes by vmsplice.
 	run -0 strace -f -qq -e trace=vmsplice -o "$T/dump.tr" \
-	    dump -0 -f "$T/d" "$T/img"
+	    dump -0 -f "$T/d" "$S/img"
 	grep -q 'vmsplice(1, ' "$T/dump.tr"
 }
 
 @test "dblkread reads nearby small runs in a few large reads, whole fragments each, and the dump restores" {
 	need_strace
 	local runs reads
-	runs=$(awk '$1 == "d" && $4 != 0' "$T/rec" | wc -l)
+	runs=$(awk '$1 == "d" && $4 != 0' "$S/rec" | wc -l)
 	[ "$runs" -gt 400 ]
-	run -0 sh -c "strace -qq -e trace=open,openat,pread64 -o '$T/r.tr' dblkread <'$T/rec' >'$T/d'"
+	run -0 sh -c "strace -qq -e trace=open,openat,pread64 -o '$T/r.tr' dblkread <'$S/rec' >'$T/d'"
 	# the reads of the device, through the descriptor it was first
 	# opened on (open or openat, as the C library likes)
-	awk -v img="\"$T/img\"" '
+	awk -v img="\"$S/img\"" '
 	fd == "" && /^open(at)?\(/ && index($0, img) && !/O_DIRECT/ {
 		fd = $NF; next
 	}
@@ -89,20 +95,20 @@ need_strace() {
 	run -0 awk '$1 % 4096 || $2 % 4096' "$T/reads"
 	[ -z "$output" ]
 	restore_into "$T/d" "$T/out"
-	same_tree "$T/tree" "$T/out" -p s
+	same_tree "$S/tree" "$T/out" -p s
 }
 
 @test "dscan announces the directory blocks it will read with POSIX_FADV_WILLNEED (Linux), the stream unchanged" {
 	need_strace
-	run -0 sh -c "strace -qq -e trace=fadvise64 -o '$T/f.tr' dscan -q -t 1700000000 '$T/img' >'$T/rec2'"
+	run -0 sh -c "strace -qq -e trace=fadvise64 -o '$T/f.tr' dscan -q -t 1700000000 '$S/img' >'$T/rec2'"
 	grep -q 'POSIX_FADV_WILLNEED' "$T/f.tr"
-	cmp "$T/rec" "$T/rec2"
+	cmp "$S/rec" "$T/rec2"
 }
 
 @test "dtapewr reads into its ring: the same volumes whatever pieces the input comes in, with -B splits and end of media" {
 	local obs b vol
 	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
-	run -0 sh -c "dblkread <'$T/rec' >'$T/in'"
+	run -0 sh -c "dblkread <'$S/rec' >'$T/in'"
 	# The stream is several times the ring (6 MiB at -b 10): windows
 	# meet the ring's end and busy slots many times.
 	[ "$(stat -c %s "$T/in")" -gt $((12 * 1048576)) ]
@@ -115,7 +121,7 @@ need_strace() {
 		    run -0 dtapewr -b $b -M -f "$T/wanteom$b." <"$T/in"
 		[ -s "$T/wanteom$b.002" ]
 		# and from a pipe in pieces that cut records anywhere
-		for obs in 1000 1023 1025 4097 65537 1048577; do
+		for obs in 1023 4097 1048577; do
 			run -0 sh -c "dd if='$T/in' bs=$obs status=none | dtapewr -b $b -f - >'$T/got'"
 			cmp "$T/want$b" "$T/got"
 			rm -f "$T"/gotvol.*
@@ -132,5 +138,5 @@ need_strace() {
 	done
 	mkdir "$T/out"
 	(cd "$T/out" && restore -xaoM -f "$T/wanteom10." </dev/null) >/dev/null 2>&1
-	same_tree "$T/tree" "$T/out" -p s
+	same_tree "$S/tree" "$T/out" -p s
 }
