@@ -718,19 +718,28 @@ stream_put_header(FILE *fp, const struct line_header *h)
  * Each puts what the printf conversion named beside it would.
  */
 
+/* v in base 8, 10 or 16, in at least width digits: %0*o, %0*u, %x */
+static char *
+putdigits(char *p, uint64_t v, unsigned base, int width)
+{
+	char tmp[24];
+	int n = 0;
+
+	do
+		tmp[n++] = "0123456789abcdef"[v % base];
+	while ((v /= base) != 0);
+	while (n < width)
+		tmp[n++] = '0';
+	while (n > 0)
+		*p++ = tmp[--n];
+	return p;
+}
+
 /* %u, %llu */
 static char *
 putdec(char *p, uint64_t v)
 {
-	char tmp[20];
-	int n = 0;
-
-	do
-		tmp[n++] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	while (n > 0)
-		*p++ = tmp[--n];
-	return p;
+	return putdigits(p, v, 10, 1);
 }
 
 /* %d, %lld */
@@ -741,38 +750,6 @@ putsigned(char *p, int64_t v)
 		return putdec(p, (uint64_t)v);
 	*p++ = '-';
 	return putdec(p, -(uint64_t)v);
-}
-
-/* %0*o or %0*u: at least width digits in base 8 or 10 */
-static char *
-putpadded(char *p, uint64_t v, unsigned base, int width)
-{
-	char tmp[24];
-	int n = 0;
-
-	do
-		tmp[n++] = (char)('0' + v % base);
-	while ((v /= base) != 0);
-	while (n < width)
-		tmp[n++] = '0';
-	while (n > 0)
-		*p++ = tmp[--n];
-	return p;
-}
-
-/* %x */
-static char *
-puthex(char *p, uint32_t v)
-{
-	char tmp[8];
-	int n = 0;
-
-	do
-		tmp[n++] = "0123456789abcdef"[v & 15];
-	while ((v >>= 4) != 0);
-	while (n > 0)
-		*p++ = tmp[--n];
-	return p;
 }
 
 void
@@ -790,7 +767,7 @@ puttime(char *p, const struct line_time *t)
 	*p++ = ' ';
 	p = putsigned(p, t->sec);
 	*p++ = '.';
-	return putpadded(p, (uint64_t)ns, 10, 9);
+	return putdigits(p, (uint64_t)ns, 10, 9);
 }
 
 /* "i %u %c %04o %d %u %u %llu %llu", four times, " 0x%x %u %llu %u\n" */
@@ -805,7 +782,7 @@ stream_put_inode(FILE *fp, const struct line_inode *ip)
 	*p++ = ' ';
 	*p++ = (char)ip->type;
 	*p++ = ' ';
-	p = putpadded(p, (uint64_t)(ip->mode & 07777), 8, 4);
+	p = putdigits(p, (uint64_t)(ip->mode & 07777), 8, 4);
 	*p++ = ' ';
 	p = putsigned(p, ip->nlink);
 	*p++ = ' ';
@@ -823,7 +800,7 @@ stream_put_inode(FILE *fp, const struct line_inode *ip)
 	*p++ = ' ';
 	*p++ = '0';
 	*p++ = 'x';
-	p = puthex(p, ip->flags);
+	p = putdigits(p, ip->flags, 16, 1);
 	*p++ = ' ';
 	p = putdec(p, ip->gen);
 	*p++ = ' ';

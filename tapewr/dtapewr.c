@@ -74,24 +74,10 @@ voltape(struct tw *t, unsigned char *r)
 }
 
 /*
- * The free ring memory from record n of the slot being filled on, to
- * the end of the ring or the first slot still in flight: where the
- * input may read ahead, straight into the slots it will be written
- * from.
- */
-static size_t
-ringroom(struct tw *t, int n)
-{
-	int slot = (int)(t->seq % t->ring.nslots), k = slot + 1;
-
-	while (k < t->ring.nslots && ring_canfill(&t->ring, t->seq + k - slot))
-		k++;
-	return (size_t)(k - slot) * t->bs - (size_t)n * TP_BSIZE;
-}
-
-/*
  * Record n of the slot being filled, at dst: first those carried from a
- * full volume, then stdin.
+ * full volume, then stdin, which, when nothing read is waiting, reads
+ * ahead into the free ring memory from dst on: straight into the slots
+ * its records will be written from.
  */
 static int
 nextrec(struct tw *t, unsigned char *dst, int n, struct recmeta *m)
@@ -103,8 +89,10 @@ nextrec(struct tw *t, unsigned char *dst, int n, struct recmeta *m)
 	}
 	if (t->inputdone)
 		return 0;
-	return input_next(&t->in, dst, input_unread(&t->in) == 0 ?
-	    ringroom(t, n) : 0, m);
+	if (input_unread(&t->in) == 0)
+		input_offer(&t->in, dst, (size_t)ring_freeahead(&t->ring,
+		    t->seq) * t->bs - (size_t)n * TP_BSIZE);
+	return input_next(&t->in, dst, m);
 }
 
 /*
@@ -178,7 +166,7 @@ carrynext(struct tw *t)
 		return 1;
 	if (t->inputdone)
 		return 0;
-	switch (n = input_next(&t->in, r, 0, &m)) {
+	switch (n = input_next(&t->in, r, &m)) {
 	case 1:
 		t->carryat = t->ncarry = 0;
 		memcpy(t->carry, r, TP_BSIZE);

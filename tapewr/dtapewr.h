@@ -170,9 +170,9 @@ struct tw {
 };
 
 int	input_init(struct input *in, int fd);
-int	input_next(struct input *in, unsigned char *dst, size_t room,
-	    struct recmeta *m);
+int	input_next(struct input *in, unsigned char *dst, struct recmeta *m);
 size_t	input_unread(const struct input *in);
+void	input_offer(struct input *in, unsigned char *at, size_t room);
 void	input_keep(struct input *in);
 void	input_pad(const struct input *in, unsigned char *dst,
 	    struct recmeta *m);
@@ -182,6 +182,7 @@ int	ring_start(struct ring *r, int outfd, struct rmt *rmt, int loop,
 	    int blockwise);
 unsigned char *ring_slot(struct ring *r, int64_t seq);
 int	ring_canfill(const struct ring *r, int64_t seq);
+int	ring_freeahead(const struct ring *r, int64_t seq);
 int	ring_submit(struct ring *r, int64_t seq);
 int64_t	ring_held(const struct ring *r);
 int	ring_handout(struct ring *r);

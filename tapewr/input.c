@@ -8,9 +8,9 @@
  * written from, when the caller offers the free ring memory ahead of
  * the record it asks for (room): the bytes then cross dtapewr once, in
  * the read.  What is read but not yet taken is the window, in that ring
- * memory or in the input's own buffer.  The caller writes into ring
- * memory only through input_next, or after input_keep has moved an
- * unread window into the input's own buffer.
+ * memory (input_offer) or in the input's own buffer.  The caller writes
+ * into ring memory only through input_next, or after input_keep has
+ * moved an unread window into the input's own buffer.
  */
 #include <sys/types.h>
 
@@ -114,26 +114,29 @@ fill(struct input *in)
 }
 
 /*
- * The next record of the stream into dst, with room bytes of free ring
- * memory from dst on that the input may read into (0: none; else a
- * whole number of records).  Returns 1, 0 at the proper end of the
- * dump, -1 with in->err set, or -2 if the wait for input gave up.
+ * Nothing is unread: the next read may go into the ring, room bytes (a
+ * whole number of records) from at, where the next record is wanted.
+ */
+void
+input_offer(struct input *in, unsigned char *at, size_t room)
+{
+	if (in->off != in->len || in->eof || room < TP_BSIZE)
+		return;
+	in->win = at;
+	in->cap = room < INBUF ? room : INBUF;
+	in->len = in->off = 0;
+}
+
+/*
+ * The next record of the stream into dst (where it already is, if it
+ * was read there).  Returns 1, 0 at the proper end of the dump, -1 with
+ * in->err set, or -2 if the wait for input gave up.
  */
 int
-input_next(struct input *in, unsigned char *dst, size_t room,
-    struct recmeta *m)
+input_next(struct input *in, unsigned char *dst, struct recmeta *m)
 {
 	int r;
 
-	if (in->off == in->len && room >= TP_BSIZE && !in->eof) {
-		in->win = dst;
-		in->cap = room < INBUF ? room : INBUF;
-		in->len = in->off = 0;
-	}
-	/* A window elsewhere in the ring would be overwritten by the
-	 * records placed before it: keep it first. */
-	if (in->win != in->buf && in->win + in->off != dst)
-		input_keep(in);
 	if ((r = fill(in)) <= 0)
 		return r;
 	if (in->win + in->off != dst)

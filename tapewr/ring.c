@@ -371,6 +371,21 @@ ring_canfill(const struct ring *r, int64_t seq)
 }
 
 /*
+ * The slot for block seq is free: how many free slots follow it in
+ * memory, it included, up to the ring's end or the first one that holds
+ * a block.
+ */
+int
+ring_freeahead(const struct ring *r, int64_t seq)
+{
+	int slot = (int)(seq % r->nslots), k = slot + 1;
+
+	while (k < r->nslots && !r->busy[k])
+		k++;
+	return k - slot;
+}
+
+/*
  * Blocks submitted and not yet reported on, gathered or handed out: what
  * is in flight, the one count of it.
  */
