@@ -41,10 +41,12 @@ setup() {
 
 @test "end of media at every record of the first two ring cycles, and later, restores exactly" {
 	local recs b n k max style i=0
+	local -A seen
 	recs=$(($(stat -c %s "$IN") / 1024))
 	for b in 1 10 32 64; do
 		for n in 1 3 8; do
 			max=$((2 * n * b))
+			seen=()
 			for k in $(seq 1 "$max") $((max * 3)) $((max * 7 + 1)) \
 			    $((recs / 2)) $((recs - 3)) $((recs - 2)) $((recs - 1)); do
 				case $((i++ % 3)) in
@@ -52,11 +54,19 @@ setup() {
 				1) style=short ;;
 				2) style=enospc ;;
 				esac
+				# zero and enospc fail the whole write of b
+				# records that crosses the end: every k of one
+				# block is the same case, run once.  short
+				# writes what fits, so each k is its own.
+				if [ "$style" != short ]; then
+					[ -z "${seen[$style $((k / b))]-}" ] || continue
+					seen[$style $((k / b))]=1
+				fi
 				echo "$D $b $n $k $style"
 			done
 		done
 	done >"$BATS_TEST_TMPDIR/cases"
-	[ "$(wc -l <"$BATS_TEST_TMPDIR/cases")" -gt 2500 ]
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/cases")" -gt 1000 ]
 	xargs -P 2 -L 1 "$TOP/t/eomcase" <"$BATS_TEST_TMPDIR/cases" \
 	    >"$BATS_TEST_TMPDIR/failures"
 	if [ -s "$BATS_TEST_TMPDIR/failures" ]; then
