@@ -318,9 +318,10 @@ write keep/other '"$BATS_TEST_TMPDIR"'/newcontent'
 	# Big enough that every stage is still at work when the FIFO stalls:
 	# dscan's lines alone fill several pipes.
 	mkdir "$SRC/many"
+	# (Not aged: only dumpdates is looked at here, and ufsedit looks up
+	# each of 20000 names in one directory, slowly under ASan.)
 	(cd "$SRC/many" && seq 1 20000 | xargs touch)
 	mkimage "$SRC" "$IMG" 2 8192 1024
-	age
 	dumpat 0 "$BATS_TEST_TMPDIR/d0"
 	cp "$DD" "$BATS_TEST_TMPDIR/before"
 	for stage in dscan dblkread dtapewr dump; do
