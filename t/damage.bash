@@ -64,13 +64,16 @@ damaged() {
 	esac
 }
 
+# putbyte IMG OFFSET VALUE: one byte, 0 to 255.
+putbyte() {
+	local b
+	printf -v b '\\%03o' "$3"
+	printf "$b" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+
 # flip IMG OFFSET: invert one byte.
 flip() {
-	local b
-	b=$(od -An -tu1 -j "$2" -N1 "$1")
-	printf -v b '\\%03o' $((255 - b))
-	printf "$b" |
-	    dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+	putbyte "$1" "$2" $((255 - $(od -An -tu1 -j "$2" -N1 "$1")))
 }
 
 # put32 IMG OFFSET VALUE: a little-endian 32-bit word.

@@ -21,14 +21,19 @@ setup() {
 
 # sweep IMG FIRST STEP LAST: the pipeline (damaged) on a copy of IMG
 # with each byte from FIRST to LAST, STEP apart, flipped in turn (and
-# flipped back after it: the stages only read the image).
+# put back after it: the stages only read the image).  The bytes are
+# read once, for the whole range.
 sweep() {
-	local off
+	local off b
+	local -a was
 	cp "$1" "$T/img"
+	read -r -a was < <(od -An -v -tu1 -w$(($4 - $2 + 1)) -j "$2" \
+	    -N $(($4 - $2 + 1)) "$1")
 	for off in $(seq "$2" "$3" "$4"); do
-		flip "$T/img" "$off"
+		b=${was[off - $2]}
+		putbyte "$T/img" "$off" $((255 - b))
 		damaged "$T/img"
-		flip "$T/img" "$off"
+		putbyte "$T/img" "$off" "$b"
 	done
 	cmp "$1" "$T/img"
 }
