@@ -15,6 +15,14 @@
  *
  *	sectorshim: PATH: read of N bytes at byte OFF is not whole
  *	sectors of S bytes: refused
+ *
+ * And, as a raw disk has no page cache to move pages from, splice(2)
+ * from that file fails with EINVAL: silently, as it is how such a device
+ * answers, not a mistake of the caller's; but with
+ *
+ *	SECTOR_SPLICELOG=path
+ *
+ * each refusal appends a line "splice of N bytes at byte OFF" to path.
  */
 #define _GNU_SOURCE
 #include <sys/types.h>
@@ -22,6 +30,7 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +101,28 @@ read(int fd, void *buf, size_t n)
 	    (off = lseek(fd, 0, SEEK_CUR)) >= 0 && refuse(fd, n, off) != 0)
 		return -1;
 	return ((readfn)dlsym(RTLD_NEXT, "read"))(fd, buf, n);
+}
+
+ssize_t
+splice(int in, loff_t *inoff, int out, loff_t *outoff, size_t n,
+    unsigned int flags)
+{
+	const char *log = getenv("SECTOR_SPLICELOG");
+	long sector;
+	FILE *f;
+
+	if (isdevice(in, &sector)) {
+		if (log != NULL && (f = fopen(log, "a")) != NULL) {
+			fprintf(f, "splice of %zu bytes at byte %lld\n", n,
+			    inoff != NULL ? (long long)*inoff : -1LL);
+			fclose(f);
+		}
+		errno = EINVAL;
+		return -1;
+	}
+	return ((ssize_t (*)(int, loff_t *, int, loff_t *, size_t,
+	    unsigned int))dlsym(RTLD_NEXT, "splice"))(in, inoff, out, outoff, n,
+	    flags);
 }
 
 #ifdef __GLIBC__
