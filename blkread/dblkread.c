@@ -40,6 +40,7 @@
 
 #define OBSIZE		(4u << 20)	/* output buffer */
 #define CHUNK		((1 + TP_NINDIR) * TP_BSIZE)
+#define DEFER_MIN	(64u << 10)	/* the least data left to splice */
 
 /* The device the runs are read from, the input besides the stream. */
 struct device {
@@ -452,16 +453,63 @@ swapea(struct blkread *b, unsigned char *p, uint64_t off, uint64_t len,
 }
 
 /*
+ * A deferred stretch of file data that the device would not splice:
+ * read it as any other (obuf_readfn).
+ */
+static void
+readdeferred(void *arg, unsigned char *p, size_t len, off_t off, uint32_t ino,
+    uint64_t fileoff)
+{
+	struct blkread *b = arg;
+
+	readdata(b, p, len, (int64_t)(off / b->dev.fsize), fileoff, ino, 0);
+}
+
+/*
+ * Leave the whole records of a large run of file data at fragment frag
+ * (p, bytes long) to be spliced from the device when the buffer is sent
+ * (obuf_defer): they then never cross dblkread.  Only file data, which
+ * goes out as it is, and only runs that lie inside the file system.
+ * Returns the bytes left so, a multiple of the fragment and the record.
+ */
+static uint64_t
+deferdata(struct blkread *b, unsigned char *p, uint64_t bytes, int64_t frag,
+    uint64_t off, uint32_t ino)
+{
+	struct device *dev = &b->dev;
+	uint64_t unit = (uint64_t)dev->fsize > TP_BSIZE ?
+	    (uint64_t)dev->fsize : TP_BSIZE, whole = bytes - bytes % unit;
+
+	if (whole < DEFER_MIN || frag < 0 || frag >= dev->fssize ||
+	    (uint64_t)(dev->fssize - frag) * (uint64_t)dev->fsize < whole)
+		return 0;
+	if (obuf_defer(&b->ds.obuf, (size_t)(p - b->ds.ob), (size_t)whole,
+	    (off_t)frag * dev->fsize, ino, off) != 0)
+		return 0;
+	ra_advise(&dev->ra, (off_t)frag * dev->fsize);
+	return whole;
+}
+
+/*
  * Read bytes of a run at fragment frag (file offset off) into p, and
  * make them what restore reads: entries left out and byte-swapped in a
  * directory, lengths byte-swapped in the extended-attribute area (ext).
+ * A large run of a file's data is left to be spliced (deferdata).
  */
 static void
 putdata(struct blkread *b, unsigned char *p, uint64_t bytes, int64_t frag,
     uint64_t off, uint32_t ino, int ext)
 {
 	int dir = b->curtype == 'd' && !ext;
+	uint64_t later = 0;
 
+	if (!dir && !ext &&
+	    (later = deferdata(b, p, bytes, frag, off, ino)) == bytes)
+		return;
+	p += later;
+	bytes -= later;
+	frag += (int64_t)(later / (uint64_t)b->dev.fsize);
+	off += later;
 	readdata(b, p, (size_t)bytes, frag, off, ino, dir);
 	if (dir && b->nomit > 0)
 		omitentries(b, p, off, bytes, ino);
@@ -626,6 +674,7 @@ onheader(struct blkread *b, const struct line *ln)
 	    (off_t)h->fssize * h->fsize) != 0)
 		die(BR_STARTUP, "out of memory for %u inodes", h->maxino);
 	b->ds.ob = obuf_cur(&b->ds.obuf);
+	obuf_device(&b->ds.obuf, b->dev.fd, (size_t)h->fsize, readdeferred, b);
 	memset(sp, 0, sizeof(*sp));
 	/* -r: the same files make the same bytes, whenever dumped. */
 	sp->date = b->rsync ? 0 : h->date;

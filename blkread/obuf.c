@@ -34,6 +34,18 @@
  *
  * With a 1 MiB pipe and 4 MiB buffers, two buffers in rotation suffice;
  * more are made when the pipe is larger, up to OBUF_MAX.
+ *
+ * Deferred stretches (obuf_defer), on Linux into any pipe: the caller
+ * leaves stretches of the buffer unfilled and names the device bytes
+ * they are to hold; obuf_send writes the bytes around them and moves
+ * theirs from the device's page cache with splice(2).  That is safe
+ * whoever reads the pipe: it then holds references to page cache pages,
+ * which nothing here writes into, and none to our buffers.  A spliced
+ * byte counts as sent, so the rotation above stays right.  When the
+ * device will not splice, the caller's read function fills the rest of
+ * the stretch in the buffer, from the unit where the splice stopped, and
+ * it is sent as any other bytes; a device that refuses splice(2) itself
+ * (nosplice) is not asked again.
  */
 #ifdef __linux__
 #define _GNU_SOURCE	/* vmsplice(2), F_GETPIPE_SZ */
@@ -179,6 +191,7 @@ obuf_open(struct obuf *ob, int fd, size_t size, int readercopies)
 	ob->fd = fd;
 	ob->size = size;
 	ob->nbuf = 1;
+	ob->devfd = -1;
 #ifdef HAVE_VMSPLICE
 	if (readercopies && splicesetup(ob) == 0) {
 		ob->splice = 1;
@@ -198,14 +211,10 @@ obuf_cur(const struct obuf *ob)
 	return ob->buf[ob->cur];
 }
 
-/*
- * Send the first len bytes of the current buffer; obuf_cur() then gives
- * the buffer to fill next.  Returns 0, or -1 with errno set.
- */
-int
-obuf_send(struct obuf *ob, size_t len)
+/* Send len bytes at p: handed to the pipe, or written.  0, or -1. */
+static int
+sendbytes(struct obuf *ob, unsigned char *p, size_t len)
 {
-	unsigned char *p = ob->buf[ob->cur];
 	size_t done = 0;
 
 #ifdef HAVE_VMSPLICE
@@ -222,6 +231,72 @@ obuf_send(struct obuf *ob, size_t len)
 	if (done < len && writefull(ob->fd, p + done, len - done) != 0)
 		return -1;
 	ob->sent += len - done;
+	return 0;
+}
+
+#ifdef HAVE_VMSPLICE
+/*
+ * Send the deferred stretch d of buffer p: moved from the device's
+ * cache into the pipe.  Where the device will not (an error, a device
+ * that takes no splice), the rest is read into its place in the buffer
+ * the caller's way, from the unit where the splice stopped, and sent
+ * from there; an output error then shows in that send.  0, or -1.
+ */
+static int
+senddeferred(struct obuf *ob, unsigned char *p, const struct obuf_defer *d)
+{
+	off_t off = d->off;
+	size_t done = 0, from;
+	ssize_t n = 0;
+
+	while (ob->devfd >= 0 && done < d->len) {
+		n = splice(ob->devfd, &off, ob->fd, NULL, d->len - done,
+		    SPLICE_F_MOVE);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n < 0 && nosplice())
+				ob->devfd = -1;	/* none from now on */
+			break;
+		}
+		done += (size_t)n;
+		ob->sent += (size_t)n;
+	}
+	if (done == d->len)
+		return 0;
+	from = done - done % ob->devunit;
+	ob->readfn(ob->readarg, p + d->at + from, d->len - from,
+	    d->off + (off_t)from, d->ino, d->fileoff + from);
+	return sendbytes(ob, p + d->at + done, d->len - done);
+}
+#endif
+
+/*
+ * Send the first len bytes of the current buffer, its deferred
+ * stretches from the device; obuf_cur() then gives the buffer to fill
+ * next.  Returns 0, or -1 with errno set.
+ */
+int
+obuf_send(struct obuf *ob, size_t len)
+{
+	unsigned char *p = ob->buf[ob->cur];
+	size_t pos = 0;
+	int i;
+
+	for (i = 0; i < ob->ndefer; i++) {
+		const struct obuf_defer *d = &ob->defer[i];
+
+		if (sendbytes(ob, p + pos, d->at - pos) != 0)
+			return -1;
+#ifdef HAVE_VMSPLICE
+		if (senddeferred(ob, p, d) != 0)
+			return -1;
+#endif
+		pos = d->at + d->len;
+	}
+	ob->ndefer = 0;
+	if (sendbytes(ob, p + pos, len - pos) != 0)
+		return -1;
 	ob->endat[ob->cur] = ob->sent;
 	if (ob->nbuf == 1)
 		return 0;
@@ -230,4 +305,58 @@ obuf_send(struct obuf *ob, size_t len)
 #else
 	return 0;
 #endif
+}
+
+/*
+ * Let stretches of the buffer come from device devfd, read in whole
+ * units of unit bytes; readfn reads one the caller's way when the device
+ * will not splice it.  Only where the output is a pipe that splice(2)
+ * takes: elsewhere obuf_defer takes nothing.
+ */
+void
+obuf_device(struct obuf *ob, int devfd, size_t unit, obuf_readfn *readfn,
+    void *readarg)
+{
+#ifdef HAVE_VMSPLICE
+	struct stat sb;
+
+	if (unit == 0 || fstat(ob->fd, &sb) != 0 || !S_ISFIFO(sb.st_mode))
+		return;
+	ob->devfd = devfd;
+	ob->devunit = unit;
+	ob->readfn = readfn;
+	ob->readarg = readarg;
+#else
+	(void)ob;
+	(void)devfd;
+	(void)unit;
+	(void)readfn;
+	(void)readarg;
+#endif
+}
+
+/*
+ * Bytes [at, at + len) of the buffer being filled, after any deferred
+ * before, are to be len bytes of the device at off (whole units): they
+ * are left unread until the buffer is sent, then spliced.  ino and
+ * fileoff say where they belong, for the messages of a failed read.
+ * Returns 0, or -1 when not taken: the caller reads them itself.
+ */
+int
+obuf_defer(struct obuf *ob, size_t at, size_t len, off_t off, uint32_t ino,
+    uint64_t fileoff)
+{
+	struct obuf_defer *d;
+
+	if (ob->devfd < 0 || ob->ndefer == OBUF_NDEFER || len == 0 ||
+	    len % ob->devunit != 0 || at + len > ob->size || (ob->ndefer > 0 &&
+	    at < ob->defer[ob->ndefer - 1].at + ob->defer[ob->ndefer - 1].len))
+		return -1;
+	d = &ob->defer[ob->ndefer++];
+	d->at = at;
+	d->len = len;
+	d->off = off;
+	d->ino = ino;
+	d->fileoff = fileoff;
+	return 0;
 }

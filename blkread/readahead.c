@@ -94,6 +94,16 @@ advise(struct readahead *ra, off_t from)
 #endif
 }
 
+/*
+ * Bytes from off on are about to be wanted without a read of ours (they
+ * are spliced): announce them as a large read's sequel would be.
+ */
+void
+ra_advise(struct readahead *ra, off_t off)
+{
+	advise(ra, off);
+}
+
 /* Read a new window starting at off's unit, sized by the last one's use. */
 static void
 fill(struct readahead *ra, off_t off)

@@ -25,6 +25,7 @@ struct readahead {
 };
 
 int	ra_open(struct readahead *ra, int fd, size_t unit, off_t devend);
+void	ra_advise(struct readahead *ra, off_t off);
 ssize_t	ra_read(struct readahead *ra, void *buf, size_t n, off_t off);
 
 #endif

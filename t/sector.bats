@@ -170,3 +170,26 @@ e59ff97941044f85df5297e1c302d260  dir1/dir2/dir3/file2" ]
 		[[ "${lines[-1]}" == "end "* ]]
 	done
 }
+
+@test "a device that takes no splice (a raw disk): dblkread into a pipe reads what it would have spliced, asks once, the same bytes" {
+	local T=$BATS_TEST_TMPDIR
+	mkdir -p "$T/src"
+	bigfile "$T/src/a" 3000001
+	bigfile "$T/src/b" 200000
+	echo small >"$T/src/c"
+	mkimage "$T/src" "$T/img" 1 8192 1024
+	dscan -q -t 1700000000 "$T/img" >"$T/rec"
+	dblkread <"$T/rec" >"$T/want"
+	# Into a pipe, dblkread would splice the large runs from the device
+	# (t/speed.bats); this device refuses, once, and is then read.
+	run -0 --separate-stderr shimmed 512 "$T/img" env \
+	    SECTOR_SPLICELOG="$T/splices" sh -c 'dblkread <"$1" | cat >"$2"' \
+	    sh "$T/rec" "$T/got"
+	none_refused
+	cmp "$T/want" "$T/got"
+	run -0 cat "$T/splices"
+	[ "${#lines[@]}" = 1 ]
+	[[ "${lines[0]}" == "splice of "*" bytes at byte "* ]]
+	restore_into "$T/got" "$T/out"
+	same_tree "$T/src" "$T/out" -p s
+}

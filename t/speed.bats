@@ -1,6 +1,7 @@
 # The speed work of issue 16 changes how bytes move, never which: pages
-# handed to the pipe (dblkread -S), the read-ahead window of dblkread
-# and the directory read-ahead of dscan.
+# handed to the pipe (dblkread -S), file data spliced from the device
+# into a pipe, the read-ahead window of dblkread and the directory
+# read-ahead of dscan.
 
 load helper
 
@@ -71,6 +72,36 @@ need_strace() {
 	run -0 strace -f -qq -e trace=vmsplice -o "$T/dump.tr" \
 	    dump -0 -f "$T/d" "$S/img"
 	grep -q 'vmsplice(1, ' "$T/dump.tr"
+}
+
+@test "into a pipe dblkread splices large runs of file data from the device (Linux): the same bytes as into a file, UFS1 and UFS2, fragments of 512 to 8192 bytes" {
+	need_strace
+	local g ver bs fs opt spliced
+	mkdir -p "$T/src"
+	# tails that are not whole fragments, nor whole 1 KiB records
+	bigfile "$T/src/a" 3145729
+	bigfile "$T/src/b" 66049
+	bigfile "$T/src/c" 65535
+	bigfile "$T/src/d" 700001
+	echo small >"$T/src/e"
+	for g in "1 4096 512" "1 8192 1024" "2 16384 2048" "2 65536 8192"; do
+		read -r ver bs fs <<<"$g"
+		rm -f "$T/img" "$T/rec"
+		mkimage "$T/src" "$T/img" "$ver" "$bs" "$fs"
+		dscan -q -t 1700000000 "$T/img" >"$T/rec"
+		run -0 strace -qq -e trace=splice -o "$T/file.tr" \
+		    sh -c "exec dblkread <'$T/rec' >'$T/want'"
+		run ! grep -q '^splice(' "$T/file.tr"
+		for opt in "" -S; do
+			run -0 sh -c "strace -qq -e trace=splice -o '$T/pipe.tr' dblkread $opt <'$T/rec' | dd bs=512 status=none of='$T/got'"
+			cmp "$T/want" "$T/got" || { echo "UFS$ver $bs/$fs dblkread $opt" >&2; return 1; }
+			# most of the 3.8 MB of data went by splice
+			spliced=$(awk -F' = ' '/^splice\(/ { n += $NF } END { print n + 0 }' "$T/pipe.tr")
+			[ "$spliced" -gt 3000000 ] || { echo "UFS$ver $bs/$fs: $spliced bytes spliced" >&2; return 1; }
+		done
+	done
+	restore_into "$T/got" "$T/out"
+	same_tree "$T/src" "$T/out" -p s
 }
 
 @test "dblkread reads nearby small runs in a few large reads, whole fragments each, and the dump restores" {
