@@ -386,6 +386,14 @@ rereadsectors(struct blkread *b, unsigned char *p, size_t len, int64_t frag,
 		    err != 0 ? strerror(err) : "short read");
 }
 
+/* Do len bytes from fragment frag lie inside the file system? */
+static int
+insidefs(const struct device *dev, int64_t frag, uint64_t len)
+{
+	return frag >= 0 && frag < dev->fssize &&
+	    (uint64_t)(dev->fssize - frag) * (uint64_t)dev->fsize >= len;
+}
+
 /*
  * Read len bytes at fragment frag into p, zeros (empty blocks of a
  * directory: dir) for what fails.  Reads are whole fragments, so whole
@@ -398,8 +406,7 @@ readdata(struct blkread *b, unsigned char *p, size_t len, int64_t frag,
 {
 	const struct device *dev = &b->dev;
 
-	if (frag < 0 || frag >= dev->fssize ||
-	    (uint64_t)(dev->fssize - frag) * (uint64_t)dev->fsize < len) {
+	if (!insidefs(dev, frag, len)) {
 		warnmsg("%s: inode %u: run at fragment %" PRId64 " (%zu bytes "
 		    "at file offset %" PRIu64 ") %s the file system (%" PRId64
 		    " fragments); zeros written", dev->name, ino, frag, len,
@@ -480,8 +487,7 @@ deferdata(struct blkread *b, unsigned char *p, uint64_t bytes, int64_t frag,
 	uint64_t unit = (uint64_t)dev->fsize > TP_BSIZE ?
 	    (uint64_t)dev->fsize : TP_BSIZE, whole = bytes - bytes % unit;
 
-	if (whole < DEFER_MIN || frag < 0 || frag >= dev->fssize ||
-	    (uint64_t)(dev->fssize - frag) * (uint64_t)dev->fsize < whole)
+	if (whole < DEFER_MIN || !insidefs(dev, frag, whole))
 		return 0;
 	if (obuf_defer(&b->ds.obuf, (size_t)(p - b->ds.ob), (size_t)whole,
 	    (off_t)frag * dev->fsize, ino, off) != 0)

@@ -69,9 +69,13 @@ inwindow(const struct readahead *ra, off_t off, size_t n)
 	    (uint64_t)(off - ra->at) + n <= ra->len;
 }
 
-/* Announce the RA_AHEAD bytes from byte from, less what already was. */
-static void
-advise(struct readahead *ra, off_t from)
+/*
+ * Announce the RA_AHEAD bytes from byte from, less what already was:
+ * after a large read, and before bytes wanted without a read of ours
+ * (dblkread's spliced runs).
+ */
+void
+ra_advise(struct readahead *ra, off_t from)
 {
 #ifdef POSIX_FADV_WILLNEED
 	off_t start = from, end = from + (off_t)RA_AHEAD;
@@ -92,16 +96,6 @@ advise(struct readahead *ra, off_t from)
 	(void)ra;
 	(void)from;
 #endif
-}
-
-/*
- * Bytes from off on are about to be wanted without a read of ours (they
- * are spliced): announce them as a large read's sequel would be.
- */
-void
-ra_advise(struct readahead *ra, off_t off)
-{
-	advise(ra, off);
 }
 
 /* Read a new window starting at off's unit, sized by the last one's use. */
@@ -158,10 +152,10 @@ ra_read(struct readahead *ra, void *buf, size_t n, off_t off)
 
 	ra->last = off + (off_t)n;
 	if (n >= RA_DIRECT) {
-		advise(ra, off + (off_t)n);
+		ra_advise(ra, off + (off_t)n);
 	} else {
 		if (off >= prev && off - prev <= RA_GAP)
-			advise(ra, off);
+			ra_advise(ra, off);
 		if (ra->win != NULL && fromwindow(ra, buf, n, off, prev) == 0)
 			return (ssize_t)n;
 	}
