@@ -78,6 +78,13 @@ badstart() {
 	badstart 'dump: -C: "-1" is not a number from 0 to 1048576' -0 -C -1 -f "$o" "$IMG"
 	badstart 'dump: -B: 99999999999999999999 is not a number from 1 to 9007199254740991' \
 	    -0 -B 99999999999999999999 -f "$o" "$IMG"
+	# One past the bounds, as long as they are: compared digit by digit.
+	badstart 'dump: -B: 9007199254740992 is not a number from 1 to 9007199254740991' \
+	    -0 -B 9007199254740992 -f "$o" "$IMG"
+	badstart 'dump: -s: 7686143364045647 is not a number from 1 to 7686143364045646' \
+	    -0 -s 7686143364045647 -f "$o" "$IMG"
+	badstart 'dump: -d: 100000001 is not a number from 10 to 100000000' -0 -d 100000001 -f "$o" "$IMG"
+	badstart 'dump: -b: 1030 is not a number from 1 to 1024' -0 -b 1030 -f "$o" "$IMG"
 	badstart 'dump: -E: "mixed" is not le or be' -0 -E mixed -f "$o" "$IMG"
 	badstart 'dump: -F: "ufs3" is not ufs2 or nfs' -0 -F ufs3 -f "$o" "$IMG"
 	badstart 'dump: -N: "sixteen bytes..." is longer than 15 bytes' -0 -N "sixteen bytes..." -f "$o" "$IMG"
@@ -87,7 +94,7 @@ badstart() {
 
 @test "a good dump after a bad start replaces the file, and leaves no temporary directory" {
 	old "$T/out"
-	run -0 dump -0 -b 032 -f "$T/out" "$IMG"
+	run -0 dump -0 -b 032 -B 9007199254740991 -f "$T/out" "$IMG"
 	restore_into "$T/out" "$T/r"
 	[ "$(cat "$T/r/test_file")" = "test contents" ]
 	[ "$(ls -A "$T/tmp")" = "" ]
