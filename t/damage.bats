@@ -382,6 +382,8 @@ stalled() {
 			stalled "$sig" "$s"
 			[ "$WAITED" = 3 ]
 			[[ "$OUT" == *"  DUMP: The dump failed:"* ]]
+			# as 128 + N under every shell (yash's own is 384 + N)
+			[[ "$OUT" == *" $s (killed by signal "* ]]
 		done
 	done
 }
