@@ -339,7 +339,7 @@ stalled() {
 	# A bound, not a delay: a stage that does not stop hangs the dump.
 	# (Not holding the FIFO: a reader left would stall the writers.)
 	pid=$PGID
-	in_group sh -c 'sleep 60; kill -KILL -- "-$1"' sh "$pid" 9<&- 2>/dev/null
+	in_group sh -c 'sleep 60; kill -s KILL -- "-$1"' sh "$pid" 9<&- 2>/dev/null
 	watchdog=$PGID
 	PGID=$pid
 	[ "$whom" = dump ] || pid=$(in_group_pid "$PGID" "$whom")
@@ -385,6 +385,47 @@ stalled() {
 			# as 128 + N under every shell (yash's own is 384 + N)
 			[[ "$OUT" == *" $s (killed by signal "* ]]
 		done
+	done
+}
+
+# runs_dump PID: PID is a shell running bin/dump (its own #! line's, or
+# DUMP_SH's), no longer what started it.
+runs_dump() {
+	case $(ps -o args= -p "$1") in
+	*/bin/dump\ *) ;;
+	*) return 1 ;;
+	esac
+}
+
+@test "a signal at the very start stops dump and every stage it began, ten times over" {
+	local i pid watchdog st
+	# No reader: the dump cannot end by itself, only by the signal.
+	mkfifo "$T/fifo"
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		in_group sigdefault dump -0 -f "$T/fifo" \
+		    "$BATS_FILE_TMPDIR/lots.img" >"$T/out" 2>&1
+		pid=$PGID
+		# A bound, not a delay: a stage missed by stop() hangs the dump.
+		in_group sh -c 'sleep 60; kill -s KILL -- "-$1"' sh "$pid" 2>/dev/null
+		watchdog=$PGID
+		# As soon as the shell runs the script (not sooner: bats' own
+		# copy of itself before the exec would take the signal): it
+		# lands anywhere in dump's start, before, between or after the
+		# stages' pids are noted.
+		wait_until 60 runs_dump "$pid"
+		kill -TERM "$pid"
+		st=0
+		wait "$pid" || st=$?
+		kill -- "-$watchdog" 2>/dev/null || true
+		if wait "$watchdog"; then
+			echo "run $i: the dump hung: $(cat "$T/out")" >&2
+			return 1
+		fi
+		[ "$st" = 143 ]
+		if group_left "$pid"; then
+			echo "run $i: left behind (above)" >&2
+			return 1
+		fi
 	done
 }
 
