@@ -397,10 +397,12 @@ runs_dump() {
 	esac
 }
 
-@test "a signal at the very start stops dump and every stage it began, ten times over" {
+@test "a signal at the very start stops dump, every stage it began and its cleanup, ten times over" {
 	local i pid watchdog st
 	# No reader: the dump cannot end by itself, only by the signal.
 	mkfifo "$T/fifo"
+	mkdir "$T/tmp"
+	export TMPDIR=$T/tmp
 	for i in 1 2 3 4 5 6 7 8 9 10; do
 		in_group sigdefault dump -0 -f "$T/fifo" \
 		    "$BATS_FILE_TMPDIR/lots.img" >"$T/out" 2>&1
@@ -426,6 +428,8 @@ runs_dump() {
 			echo "run $i: left behind (above)" >&2
 			return 1
 		fi
+		# nor its temporary directory
+		[ "$(ls -A "$T/tmp")" = "" ]
 	done
 }
 
