@@ -206,6 +206,29 @@ outgrows() {
 	done
 }
 
+@test "a signal before the stream begins stops dtapewr by that signal; an existing output is left as it was" {
+	local t=$BATS_TEST_TMPDIR pid rc sig num
+	mkfifo "$t/fifo"
+	for sig in TERM INT HUP; do
+		num=$(kill -l "$sig")
+		echo "an older dump" >"$t/out"
+		dtapewr -b 1 -f "$t/out" <"$t/fifo" 2>"$t/err" 3>&- &
+		pid=$!
+		# nothing written: dtapewr waits for the stream's first record
+		exec 7>"$t/fifo"
+		wait_until 30 catches "$pid" "$num"
+		kill -s "$sig" "$pid"
+		rc=0
+		wait "$pid" || rc=$?
+		exec 7>&-
+		cat "$t/err" >&2
+		[ "$rc" = $((128 + num)) ]
+		[ "$(cat "$t/out")" = "an older dump" ]
+		# no writer was started, none is left
+		run -1 pgrep -P "$pid"
+	done
+}
+
 @test "bad options print the synopsis and exit 1" {
 	run -1 --separate-stderr dtapewr -b 0 -f x
 	[ "$stderr" = "dtapewr: -b: \"0\" is not a number from 1 to 1024" ]

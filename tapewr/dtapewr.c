@@ -382,6 +382,18 @@ tapelength(int64_t feet, int64_t bpi, int cartridge, size_t bs)
 	return tsize / tenths;
 }
 
+/* A stop signal ends dtapewr by that signal, the writers first. */
+static void
+stopnow(struct tw *t)
+{
+	ring_kill(&t->ring);
+	if (t->out.remote)
+		rmt_drop(&t->out.rmt, 1);
+	signal(t->stopsig, SIG_DFL);
+	raise(t->stopsig);
+	exit(TW_ABORT);
+}
+
 /*
  * Waits for the first record of the stream and carries it, before the
  * output is opened: a stream that never starts (the stages before failed
@@ -396,7 +408,11 @@ firstrecord(struct tw *t)
 
 	if ((m = carrynext(t)) > 0)
 		return;
-	if (m == -2 || t->stopsig)
+	/* A stop signal while the stream has not begun ends dtapewr by
+	 * that signal, as at any later moment. */
+	if (t->stopsig)
+		stopnow(t);
+	if (m == -2)
 		exit(TW_ABORT);
 	if (t->in.chk.records == 0 && input_unread(&t->in) == 0) {
 		if (fstat(STDIN_FILENO, &sb) != 0 || !S_ISFIFO(sb.st_mode))
@@ -404,18 +420,6 @@ firstrecord(struct tw *t)
 		exit(TW_STARTUP);
 	}
 	die(TW_STARTUP, "stdin: %s; nothing written", t->in.err);
-}
-
-/* A stop signal ends dtapewr by that signal, the writers first. */
-static void
-stopnow(struct tw *t)
-{
-	ring_kill(&t->ring);
-	if (t->out.remote)
-		rmt_drop(&t->out.rmt, 1);
-	signal(t->stopsig, SIG_DFL);
-	raise(t->stopsig);
-	exit(TW_ABORT);
 }
 
 static void
