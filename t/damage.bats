@@ -342,7 +342,13 @@ stalled() {
 	in_group sh -c 'sleep 60; kill -s KILL -- "-$1"' sh "$pid" 9<&- 2>/dev/null
 	watchdog=$PGID
 	PGID=$pid
-	[ "$whom" = dump ] || pid=$(in_group_pid "$PGID" "$whom")
+	if [ "$whom" != dump ]; then
+		pid=$(in_group_pid "$PGID" "$whom")
+		# Not before its main() has begun: until then the stage
+		# ignores SIGINT, as a background job does (dtapewr's
+		# handlers come at the same point).
+		wait_until 60 heeds "$pid" 2
+	fi
 	kill "-$sig" "$pid"
 	if [ "$whom" != dump ]; then
 		wait_until 60 gone "$pid"

@@ -206,6 +206,26 @@ all_stages() {
 	    in_group_pid "$1" dtapewr >/dev/null
 }
 
+# heeds PID SIGNAL: the process PID no longer ignores the signal numbered
+# SIGNAL (ps's sigignore mask, which procps and the BSDs' ps both give).
+# A stage started in the background inherits SIGINT ignored until its
+# main() restores it: a SIGINT sent sooner is lost.
+heeds() {
+	local mask
+	mask=$(ps -o sigignore= -p "$1") || return 1
+	mask=${mask// /}
+	[ -n "$mask" ] && (( ((16#$mask >> ($2 - 1)) & 1) == 0 ))
+}
+
+# catches PID SIGNAL: the process PID has a handler for the signal
+# numbered SIGNAL (ps's sigcatch mask).
+catches() {
+	local mask
+	mask=$(ps -o sigcatch= -p "$1") || return 1
+	mask=${mask// /}
+	[ -n "$mask" ] && (( ((16#$mask >> ($2 - 1)) & 1) == 1 ))
+}
+
 # gone PID: no process PID any more (a zombie, dead but not yet waited
 # for, counts as gone).
 gone() {
