@@ -161,6 +161,8 @@ putinomap(struct dumpstream *ds, int32_t t, const unsigned char *map,
 		if (done < bytes)
 			memcpy(ds->ob + ds->oused, map + done,
 			    bytes - done < n ? bytes - done : n);
+		if (count >= SPCL_MOVEMIN)
+			obuf_copy(&ds->obuf, ds->oused, n);
 		ds->oused += n;
 		ds->sp.tapea += (int64_t)(n / TP_BSIZE);
 	}
@@ -173,6 +175,10 @@ closechunk(struct dumpstream *ds)
 	ds->sp.type = ds->headerdue ? TS_INODE : TS_ADDR;
 	ds->sp.count = ds->nslots;
 	spcl_encode(&ds->sp, ds->ob + ds->hdr, ds->layout, ds->be);
+	/* data a reader may move on unread: never lent (obuf.c) */
+	if (ds->ndata >= SPCL_MOVEMIN)
+		obuf_copy(&ds->obuf, ds->hdr + TP_BSIZE,
+		    (size_t)ds->ndata * TP_BSIZE);
 	ds->sp.tapea += 1 + ds->ndata;
 	ds->oused = ds->hdr + (size_t)(1 + ds->ndata) * TP_BSIZE;
 	ds->headerdue = 0;

@@ -18,6 +18,8 @@
  *  - pages are handed over only when the caller says the reader copies
  *    (read(2)s) them; otherwise, and where the output is not a pipe or
  *    the system has no vmsplice, every buffer goes out with write(2);
+ *  - stretches the caller names (obuf_copy: the long runs of data that
+ *    dtapewr -Z moves on unread) are always written, never lent;
  *  - buffers rotate, and one is filled again only once the bytes sent
  *    after its last byte are at least the pipe's size (F_GETPIPE_SZ, the
  *    largest seen, asked before every send and every reuse).  A pipe
@@ -213,7 +215,7 @@ obuf_cur(const struct obuf *ob)
 
 /* Send len bytes at p: handed to the pipe, or written.  0, or -1. */
 static int
-sendbytes(struct obuf *ob, unsigned char *p, size_t len)
+lendbytes(struct obuf *ob, unsigned char *p, size_t len)
 {
 	size_t done = 0;
 
@@ -232,6 +234,50 @@ sendbytes(struct obuf *ob, unsigned char *p, size_t len)
 		return -1;
 	ob->sent += len - done;
 	return 0;
+}
+
+/* Send len bytes at p: written.  0, or -1. */
+static int
+copybytes(struct obuf *ob, unsigned char *p, size_t len)
+{
+	if (writefull(ob->fd, p, len) != 0)
+		return -1;
+	ob->sent += len;
+	return 0;
+}
+
+/*
+ * Send len bytes at p, in the current buffer: handed to the pipe, but
+ * for the stretches to copy, which are written.  0, or -1.
+ */
+static int
+sendbytes(struct obuf *ob, unsigned char *p, size_t len)
+{
+	unsigned char *base = ob->buf[ob->cur];
+	size_t at = (size_t)(p - base), end = at + len, upto;
+	int i;
+
+	if (!ob->splice)
+		return lendbytes(ob, p, len);
+	if (ob->copyall)
+		return copybytes(ob, p, len);
+	for (i = 0; i < ob->ncopy && at < end; i++) {
+		const struct obuf_span *c = &ob->copy[i];
+
+		if (c->at + c->len <= at)
+			continue;
+		if (c->at >= end)
+			break;
+		if (c->at > at && lendbytes(ob, base + at, c->at - at) != 0)
+			return -1;
+		if (c->at > at)
+			at = c->at;
+		upto = c->at + c->len < end ? c->at + c->len : end;
+		if (copybytes(ob, base + at, upto - at) != 0)
+			return -1;
+		at = upto;
+	}
+	return at < end ? lendbytes(ob, base + at, end - at) : 0;
 }
 
 #ifdef HAVE_VMSPLICE
@@ -294,9 +340,9 @@ obuf_send(struct obuf *ob, size_t len)
 #endif
 		pos = d->at + d->len;
 	}
-	ob->ndefer = 0;
 	if (sendbytes(ob, p + pos, len - pos) != 0)
 		return -1;
+	ob->ndefer = ob->ncopy = ob->copyall = 0;
 	ob->endat[ob->cur] = ob->sent;
 	if (ob->nbuf == 1)
 		return 0;
@@ -359,4 +405,23 @@ obuf_defer(struct obuf *ob, size_t at, size_t len, off_t off, uint32_t ino,
 	d->ino = ino;
 	d->fileoff = fileoff;
 	return 0;
+}
+
+/*
+ * Bytes [at, at + len) of the buffer being filled, after any named
+ * before, are to be written into the pipe, never handed to it: its
+ * reader may move them on (dtapewr -Z).  Deferred stretches among them
+ * still come from the device's cache, which is safe to move on.
+ */
+void
+obuf_copy(struct obuf *ob, size_t at, size_t len)
+{
+	if (!ob->splice || len == 0)
+		return;
+	if (ob->ncopy == OBUF_NCOPY) {
+		ob->copyall = 1;
+		return;
+	}
+	ob->copy[ob->ncopy].at = at;
+	ob->copy[ob->ncopy++].len = len;
 }

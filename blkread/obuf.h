@@ -17,6 +17,7 @@
 
 #define OBUF_MAX	8	/* buffers in rotation, at most */
 #define OBUF_NDEFER	256	/* stretches deferred in one buffer, at most */
+#define OBUF_NCOPY	256	/* stretches never lent, in one buffer */
 
 /*
  * A stretch of the buffer that is to come from the device: its bytes
@@ -29,6 +30,12 @@ struct obuf_defer {
 	off_t		 off;
 	uint32_t	 ino;
 	uint64_t	 fileoff;
+};
+
+/* Bytes [at, at + len) of a buffer. */
+struct obuf_span {
+	size_t		 at;
+	size_t		 len;
 };
 
 /*
@@ -56,6 +63,10 @@ struct obuf {
 	void		*readarg;
 	struct obuf_defer defer[OBUF_NDEFER];
 	int		 ndefer;
+	/* stretches of the buffer being filled to copy, never lend */
+	struct obuf_span copy[OBUF_NCOPY];
+	int		 ncopy;
+	int		 copyall;	/* too many: copy the whole buffer */
 };
 
 int		 obuf_open(struct obuf *ob, int fd, size_t size,
@@ -66,5 +77,6 @@ void		 obuf_device(struct obuf *ob, int devfd, size_t unit,
 		    obuf_readfn *readfn, void *readarg);
 int		 obuf_defer(struct obuf *ob, size_t at, size_t len, off_t off,
 		    uint32_t ino, uint64_t fileoff);
+void		 obuf_copy(struct obuf *ob, size_t at, size_t len);
 
 #endif

@@ -289,6 +289,17 @@ spcl_kind(const struct spcl_checker *c, const unsigned char *r,
 	return KIND_MAP;
 }
 
+/*
+ * n of the data records the last header still owes, taken without being
+ * seen (moved on unread): they are counted as spcl_check counts them.
+ */
+void
+spcl_skipdata(struct spcl_checker *c, int64_t n)
+{
+	c->due -= n;
+	c->records += n;
+}
+
 /* May the stream end here: TS_END taken, and no data owed to it? */
 int
 spcl_complete(const struct spcl_checker *c)

@@ -14,6 +14,12 @@
 
 #define TP_BSIZE	1024
 #define TP_NINDIR	(TP_BSIZE / 2)
+/*
+ * A header that announces at least this many data records: a reader of
+ * the stream may move those records on unread (dtapewr -Z), so a writer
+ * must never lend it their pages (dblkread -S).
+ */
+#define SPCL_MOVEMIN	64
 #define LBLSIZE		16
 #define NAMELEN		64
 
@@ -175,5 +181,6 @@ int	spcl_check(struct spcl_checker *c, const unsigned char *rec,
 int	spcl_kind(const struct spcl_checker *c, const unsigned char *rec,
 	    const struct recmeta *m);
 int	spcl_complete(const struct spcl_checker *c);
+void	spcl_skipdata(struct spcl_checker *c, int64_t n);
 
 #endif
