@@ -24,7 +24,7 @@ SCANOBJ = scan/dirahead.o scan/dscan.o scan/filter.o scan/mapdirs.o scan/names.o
 	scan/summary.o scan/tree.o
 BLKOBJ = blkread/dblkread.o blkread/obuf.o blkread/readahead.o
 TAPEOBJ = tapewr/dtapewr.o tapewr/eom.o tapewr/input.o tapewr/loop.o \
-	tapewr/ring.o tapewr/rmt.o \
+	tapewr/relay.o tapewr/ring.o tapewr/rmt.o \
 	tapewr/volume.o
 DDATEOBJ = ddate/ddate.o
 PROGS = bin/dscan bin/dblkread bin/dtapewr bin/ddate

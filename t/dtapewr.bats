@@ -233,6 +233,6 @@ outgrows() {
 	run -1 --separate-stderr dtapewr -b 0 -f x
 	[ "$stderr" = "dtapewr: -b: \"0\" is not a number from 1 to 1024" ]
 	run -1 --separate-stderr dtapewr
-	[ "$stderr" = "usage: dtapewr [-acM] [-B kilobytes] [-b blocksize] [-d density] [-E blocks]
+	[ "$stderr" = "usage: dtapewr [-acMZ] [-B kilobytes] [-b blocksize] [-d density] [-E blocks]
                [-I seconds] [-n writers] [-s feet] -f file[,file...] | -P command" ]
 }

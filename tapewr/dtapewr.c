@@ -24,7 +24,7 @@
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: dtapewr [-acM] [-B kilobytes] [-b blocksize] "
+	fprintf(stderr, "usage: dtapewr [-acMZ] [-B kilobytes] [-b blocksize] "
 	    "[-d density] [-E blocks]\n"
 	    "               [-I seconds] [-n writers] [-s feet] "
 	    "-f file[,file...] | -P command\n");
@@ -40,8 +40,8 @@ usage(void)
  * that is not reset, and with the true number they would skip good
  * records.  See dtapewr(1).
  */
-static void
-place(struct tw *t, unsigned char *r, int64_t pos)
+void
+tw_place(struct tw *t, unsigned char *r, int64_t pos)
 {
 	int be = t->in.chk.be;
 
@@ -70,7 +70,7 @@ voltape(struct tw *t, unsigned char *r)
 	put32(r + SP_INUMBER, m->ino, be);
 	memset(r + SP_ADDR, 0, TP_NINDIR);
 	put32(r + SP_FLAGS, get32(r + SP_FLAGS, be) | DR_NEWHEADER, be);
-	place(t, r, t->pos);
+	tw_place(t, r, t->pos);
 }
 
 /*
@@ -133,8 +133,11 @@ fillblock(struct tw *t)
 			t->inputdone = 1;
 			break;
 		}
-		if (m[n].head)
-			place(t, p + (size_t)n * TP_BSIZE, t->pos);
+		if (m[n].head) {
+			tw_place(t, p + (size_t)n * TP_BSIZE, t->pos);
+			if (t->relaying)
+				relay_header(t);
+		}
 		t->pos++;
 		n++;
 	}
@@ -142,7 +145,7 @@ fillblock(struct tw *t)
 		return 0;
 	for (; n < t->ntrec; n++) {
 		input_pad(&t->in, p + (size_t)n * TP_BSIZE, &m[n]);
-		place(t, p + (size_t)n * TP_BSIZE, t->pos++);
+		tw_place(t, p + (size_t)n * TP_BSIZE, t->pos++);
 	}
 	t->nrec[slot] = n;
 	return n;
@@ -334,6 +337,8 @@ copystream(struct tw *t)
 		if (!t->out.pipeout && t->volcap > 0 && !t->failed &&
 		    t->vol.blocks >= t->volcap && (rc = nextvolume(t)) != 0)
 			return rc;
+		if ((rc = relay_run(t)) != 0)
+			return rc;
 		while (!ring_canfill(&t->ring, t->seq) && !t->failed)
 			if (loop_wait(t, -1) != 0)
 				return ended(t);
@@ -445,6 +450,7 @@ setup(struct tw *t)
 	 * poll, beside the signals. */
 	t->in.wait = t->out.wait = loop_readwait;
 	t->in.waitarg = t->out.waitarg = t;
+	t->out.guard = loop_guard;
 	t->ckfd = -1;
 	t->vol.volume = 1;
 	firstrecord(t);
@@ -454,6 +460,8 @@ setup(struct tw *t)
 			stopnow(t);
 		exit(TW_STARTUP);
 	}
+	/* A pipe, with -Z: long runs move on (relay.c). */
+	t->relaying = relay_possible(t);
 	/* A copy of each volume, for a rewrite, when it makes sense. */
 	ck_start(t);
 	if (tw_startvol(t) != 0)
@@ -493,7 +501,7 @@ main(int argc, char *argv[])
 	t.ntrec = 10;
 	t.nwriters = 3;
 	t.progress = 300;
-	while ((ch = getopt(argc, argv, "aB:b:cd:E:f:I:Mn:P:s:")) != -1) {
+	while ((ch = getopt(argc, argv, "aB:b:cd:E:f:I:Mn:P:s:Z")) != -1) {
 		switch (ch) {
 		case 'a':
 			aflag = 1;
@@ -530,6 +538,9 @@ main(int argc, char *argv[])
 			break;
 		case 's':
 			feet = numarg(optarg, "-s", 1, INT64_MAX / 1200);
+			break;
+		case 'Z':
+			t.relay = 1;
 			break;
 		default:
 			usage();

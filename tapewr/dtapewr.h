@@ -98,6 +98,8 @@ struct input {
 	size_t		 len, off;	/* bytes in win, and taken from it */
 	int		 mending;	/* a record cut by a window's end */
 	int		 eof;
+	int64_t		 consumed;	/* bytes taken from fd: read or moved */
+	int64_t		 stopat;	/* read no further than this, if > 0 */
 	struct spcl_checker chk;	/* what the stream said so far */
 	char		 err[160];
 	readwait_fn	 wait;		/* the master's wait, before a read */
@@ -121,6 +123,7 @@ struct outputs {
 	int		  tty;		/* /dev/tty, -1 if none */
 	readwait_fn	  wait;		/* the master's wait, for tty and rmt */
 	void		 *waitarg;
+	int		(*guard)(void *, int);	/* around a blocking open */
 };
 
 /* Where the current volume stands. */
@@ -155,6 +158,9 @@ struct tw {
 	struct wstat	 fail;		/* the earliest such block */
 	int64_t		 written;	/* records written, all volumes */
 	int		 inputdone;
+	int		 relay;		/* -Z: long runs' pages may move on */
+	int		 relaying;	/* they do: pipes in and out */
+	int		 movable;	/* the run under way may move on */
 	/* the master's one wait (loop.c) */
 	int		 sigfd;		/* the signals' self-pipe */
 	int		 stopsig;	/* the signal that stops the dump, or 0 */
@@ -174,6 +180,7 @@ int	input_next(struct input *in, unsigned char *dst, struct recmeta *m);
 size_t	input_unread(const struct input *in);
 void	input_offer(struct input *in, unsigned char *at, size_t room);
 void	input_keep(struct input *in);
+void	input_stopafter(struct input *in, int64_t records);
 void	input_pad(const struct input *in, unsigned char *dst,
 	    struct recmeta *m);
 
@@ -204,8 +211,10 @@ int	vol_canask(const struct outputs *o);
 int	loop_init(struct tw *t);
 void	loop_forget(void);
 int	loop_wait(struct tw *t, int fd);
+int	loop_waitfor(struct tw *t, int fd, short events);
 int	loop_readwait(void *tw, int fd);
 int	loop_stopped(struct tw *t);
+int	loop_guard(void *tw, int on);
 int	loop_drain(struct tw *t);
 int	loop_stopring(struct tw *t);
 double	now(void);
@@ -217,7 +226,12 @@ void	ck_start(struct tw *t);
 void	ck_block(struct tw *t, const unsigned char *p,
 	    const struct recmeta *m);
 
+void	tw_place(struct tw *t, unsigned char *r, int64_t pos);
 int	tw_changevol(struct tw *t, int cutback);
+
+int	relay_possible(const struct tw *t);
+void	relay_header(struct tw *t);
+int	relay_run(struct tw *t);
 int	tw_startvol(struct tw *t);
 
 #endif

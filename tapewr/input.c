@@ -79,6 +79,13 @@ fill(struct input *in)
 		if (in->win == in->buf || in->mending)
 			input_keep(in);
 		want = in->mending ? TP_BSIZE - in->len : in->cap - in->len;
+		/* Not past where the caller will move the input on itself
+		 * (input_stopafter), unless a record is wanted from there. */
+		if (in->stopat > in->consumed &&
+		    (int64_t)want > in->stopat - in->consumed)
+			want = (size_t)(in->stopat - in->consumed);
+		else if (in->stopat > 0 && in->stopat <= in->consumed)
+			in->stopat = 0;
 		/* Read only once the master's poll says so, so that a
 		 * signal that comes meanwhile is never missed. */
 		if (in->wait != NULL && in->wait(in->waitarg, in->fd) != 0)
@@ -94,6 +101,7 @@ fill(struct input *in)
 		if (n == 0)
 			in->eof = 1;
 		in->len += (size_t)n;
+		in->consumed += n;
 	}
 	in->mending = 0;
 	if (in->len - in->off >= TP_BSIZE)
@@ -111,6 +119,17 @@ fill(struct input *in)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Read no more than records records past those taken, while the caller
+ * may still move the records after them on itself (relay.c).  Only a
+ * bound on reading ahead: a record asked for beyond it is read.
+ */
+void
+input_stopafter(struct input *in, int64_t records)
+{
+	in->stopat = (in->chk.records + records) * TP_BSIZE;
 }
 
 /*

@@ -66,10 +66,24 @@ static const struct {
  * the answer is yes: then SIGINT is left as it is.  Returns 0, or -1
  * after saying why.
  */
+/* Catch caught[i].sig. */
+static void
+catchsig(size_t i)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = onsignal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = caught[i].restart ? SA_RESTART : 0;
+	if (caught[i].sig == SIGCHLD)
+		sa.sa_flags |= SA_NOCLDSTOP;
+	sigaction(caught[i].sig, &sa, NULL);
+}
+
 int
 loop_init(struct tw *t)
 {
-	struct sigaction sa;
 	size_t i;
 	int k;
 
@@ -83,21 +97,39 @@ loop_init(struct tw *t)
 		    O_NONBLOCK);
 	}
 	t->sigfd = selfpipe[0];
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = onsignal;
-	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < NCAUGHT; i++) {
-		if (caught[i].sig == SIGINT && ask_onint())
-			continue;
-		sa.sa_flags = caught[i].restart ? SA_RESTART : 0;
-		if (caught[i].sig == SIGCHLD)
-			sa.sa_flags |= SA_NOCLDSTOP;
-		sigaction(caught[i].sig, &sa, NULL);
-	}
+	for (i = 0; i < NCAUGHT; i++)
+		if (caught[i].sig != SIGINT || !ask_onint())
+			catchsig(i);
 	/* A writer that dies is named (ring.c), so its pipes must not kill
 	 * the master first; a -P command gets SIGPIPE back (volume.c). */
 	signal(SIGPIPE, SIG_IGN);
 	return 0;
+}
+
+/*
+ * Around a call that may block for good with no wait to put beside it
+ * (open(2) of a FIFO that no one reads): on, the stop signals take their
+ * default action, so that one that comes meanwhile ends dtapewr at
+ * once, and one that came before is taken now (its number is returned:
+ * the caller stops); off, they are caught again.
+ */
+int
+loop_guard(void *tw, int on)
+{
+	size_t i;
+	int sig;
+
+	for (i = 0; i < NCAUGHT; i++) {
+		sig = caught[i].sig;
+		if ((sig != SIGINT && sig != SIGTERM && sig != SIGHUP) ||
+		    (sig == SIGINT && ask_onint()))
+			continue;
+		if (on)
+			signal(sig, SIG_DFL);
+		else
+			catchsig(i);
+	}
+	return on ? loop_stopped(tw) : 0;
 }
 
 /* In a child of the master: the master's signals and self-pipe go. */
@@ -218,6 +250,13 @@ takereports(struct tw *t)
 int
 loop_wait(struct tw *t, int fd)
 {
+	return loop_waitfor(t, fd, POLLIN);
+}
+
+/* loop_wait for fd to be ready for events (POLLIN, POLLOUT). */
+int
+loop_waitfor(struct tw *t, int fd, short events)
+{
 	struct pollfd p[3];
 	int n, st, rc;
 
@@ -240,7 +279,7 @@ loop_wait(struct tw *t, int fd)
 		}
 		if (fd >= 0) {
 			p[n].fd = fd;
-			p[n++].events = POLLIN;
+			p[n++].events = events;
 		}
 		rc = poll(p, (nfds_t)n, untilnote(t));
 		if (rc < 0 && errno != EINTR) {

@@ -112,7 +112,15 @@ vol_open(struct outputs *o, int volume)
 	}
 	if (stat(o->name, &sb) != 0 || S_ISREG(sb.st_mode))
 		flags |= O_CREAT | O_TRUNC;
+	/* A FIFO's open waits for a reader, for ever if none comes: a
+	 * stop signal meanwhile must end dtapewr (loop_guard). */
+	if (o->guard != NULL && o->guard(o->waitarg, 1) != 0) {
+		(void)o->guard(o->waitarg, 0);
+		return -1;	/* the caller stops */
+	}
 	o->fd = open(o->name, flags, 0666);
+	if (o->guard != NULL)
+		(void)o->guard(o->waitarg, 0);
 	if (o->fd < 0) {
 		warnmsg("%s:", o->name);
 		return -1;
