@@ -1,7 +1,7 @@
 # The speed work of issue 16 changes how bytes move, never which: pages
 # handed to the pipe (dblkread -S), file data spliced from the device
-# into a pipe, the read-ahead window of dblkread and the directory
-# read-ahead of dscan.
+# into a pipe, long runs moved on by dtapewr -Z, the read-ahead window of
+# dblkread and the directory read-ahead of dscan.
 
 load helper
 
@@ -21,6 +21,11 @@ setup_file() {
 	done
 	bigfile "$S/tree/big/a" 9000000
 	bigfile "$S/tree/big/b" 7000001
+	# A directory of more than 64 records, built in dblkread's buffer:
+	# a long run never handed over with -S, moved on by dtapewr -Z.
+	mkdir "$S/tree/many"
+	(cd "$S/tree/many" && seq -f 'a-file-with-a-long-name-%05g' 1 2400 |
+	    xargs touch)
 	BATS_TEST_TMPDIR=$S mkimage "$S/tree" "$S/img" 2 32768 4096
 	dscan -q -t 1700000000 "$S/img" >"$S/rec"
 }
@@ -56,7 +61,8 @@ need_strace() {
 	same_tree "$S/tree" "$T/out" -p s
 }
 
-@test "without -S, and into a file, dblkread only write(2)s; with -S into a pipe it hands pages over with vmsplice (Linux)" {
+@test "without -S, and into a file, dblkread only write(2)s; with -S into a pipe it hands pages over with vmsplice, but for long runs (Linux)" {
+	local written lent
 	need_strace
 	run -0 sh -c "strace -qq -e trace=vmsplice,write -o '$T/plain.tr' dblkread <'$S/rec' | cat >/dev/null"
 	run ! grep -q vmsplice "$T/plain.tr"
@@ -67,7 +73,13 @@ need_strace() {
 	grep -q '^write(1, ' "$T/file.tr"
 	run -0 sh -c "strace -qq -e trace=vmsplice,write -o '$T/splice.tr' dblkread -S <'$S/rec' | cat >/dev/null"
 	grep -q '^vmsplice(1, ' "$T/splice.tr"
-	run ! grep -q '^write(1, ' "$T/splice.tr"
+	# The long runs that dtapewr -Z may move on are written, never
+	# handed over: the big directory's (the files' are spliced from
+	# the device), fewer bytes than are handed over.
+	written=$(awk -F'= ' '/^write\(1, /{ s += $NF } END { print s + 0 }' "$T/splice.tr")
+	lent=$(awk -F'= ' '/^vmsplice\(1, /{ s += $NF } END { print s + 0 }' "$T/splice.tr")
+	[ "$written" -ge $((64 * 1024)) ]
+	[ "$written" -lt "$lent" ]
 	# dump gives dblkread -S: its stream to dtapewr goes by vmsplice.
 	run -0 strace -f -qq -e trace=vmsplice -o "$T/dump.tr" \
 	    dump -0 -f "$T/d" "$S/img"
@@ -171,3 +183,64 @@ need_strace() {
 	(cd "$T/out" && restore -xaoM -f "$T/wanteom10." </dev/null) >/dev/null 2>&1
 	same_tree "$S/tree" "$T/out" -p s
 }
+
+@test "dtapewr -Z into a pipe: the same bytes as without it at every block size, into a slow reader too, as dump runs it" {
+	local b
+	run -0 sh -c "dblkread -S <'$S/rec' >'$T/in'"
+	for b in 1 7 10 64 100; do
+		run -0 sh -c "dtapewr -b $b -f - <'$T/in' 2>/dev/null >'$T/ref.$b'"
+		run -0 sh -c "cat '$T/in' | dtapewr -Z -b $b -f - 2>/dev/null | cat >'$T/z.$b'"
+		cmp "$T/ref.$b" "$T/z.$b"
+	done
+	run -0 sh -c "cat '$T/in' | dtapewr -Z -f - 2>/dev/null | dd bs=512 status=none of='$T/slow'"
+	cmp "$T/ref.10" "$T/slow"
+	# dblkread -S before it, as dump runs them, into a reader that
+	# lags: pages dblkread lent and used again would show here.
+	run -0 sh -c "dblkread -S <'$S/rec' | dtapewr -Z -f - 2>/dev/null | dd bs=512 status=none of='$T/pipe'"
+	cmp "$T/ref.10" "$T/pipe"
+	run -0 sh -c "dump -0 -f - '$S/img' 2>/dev/null | dd bs=512 status=none of='$T/d'"
+	restore_into "$T/d" "$T/out"
+	same_tree "$S/tree" "$T/out" -p s
+}
+
+@test "dtapewr -Z moves the long runs from its input pipe with splice, not into a file, and dump gives it (Linux)" {
+	need_strace
+	run -0 sh -c "dblkread -S <'$S/rec' >'$T/in'"
+	run -0 sh -c "cat '$T/in' | strace -qq -e trace=splice -o '$T/pipe.tr' dtapewr -Z -f - 2>/dev/null | cat >/dev/null"
+	grep -q '^splice(0, NULL, 1, NULL, [0-9]*, SPLICE_F_MOVE|SPLICE_F_NONBLOCK) = [0-9]' "$T/pipe.tr"
+	run -0 sh -c "cat '$T/in' | strace -qq -e trace=splice -o '$T/file.tr' dtapewr -Z -f '$T/file' 2>/dev/null"
+	run ! grep -q '^splice(0, ' "$T/file.tr"
+	run -0 sh -c "cat '$T/in' | strace -qq -e trace=splice -o '$T/noz.tr' dtapewr -f - 2>/dev/null | cat >/dev/null"
+	run ! grep -q '^splice(0, ' "$T/noz.tr"
+	run -0 sh -c "strace -f -qq -e trace=splice -o '$T/dump.tr' dump -0 -f - '$S/img' 2>/dev/null | cat >/dev/null"
+	grep -q 'splice(0, NULL, 1, NULL, ' "$T/dump.tr"
+}
+
+@test "dtapewr -Z: a reader gone, a stream cut inside a run, a stop signal: each ends it as without -Z" {
+	local len pid rc=0 p w
+	run -0 sh -c "dblkread -S <'$S/rec' >'$T/in'"
+	len=$(stat -c %s "$T/in")
+	run -4 bash -c "set -o pipefail; cat '$T/in' | dtapewr -Z -f - 2>'$T/err' | head -c 3000000 >/dev/null"
+	grep -q '^dtapewr: standard output: write error at block [0-9]*: Broken pipe$' "$T/err"
+	# Cut in the middle of the 9 MB file, inside one of its runs.
+	run -3 bash -c "set -o pipefail; head -c $((len / 2)) '$T/in' | dtapewr -Z -f - 2>'$T/err' | cat >/dev/null"
+	grep -q '^dtapewr: stdin: input ends ' "$T/err"
+	# A reader that reads nothing: dtapewr stalls, and SIGTERM stops it.
+	mkfifo "$T/fifo"
+	exec 8<>"$T/fifo"
+	cat "$T/in" | dtapewr -Z -f "$T/fifo" 2>"$T/err" &
+	pid=$!
+	until [ "$(pgrep -P "$pid" | wc -l)" -eq 3 ]; do
+		kill -0 "$pid"
+	done
+	w=$(pgrep -P "$pid")
+	kill -TERM "$pid"
+	wait "$pid" || rc=$?
+	exec 8<&-
+	cat "$T/err" >&2
+	[ "$rc" = 143 ]
+	for p in $w; do
+		! kill -0 "$p" 2>/dev/null
+	done
+}
+
