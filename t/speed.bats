@@ -188,9 +188,12 @@ need_strace() {
 	local b
 	run -0 sh -c "dblkread -S <'$S/rec' >'$T/in'"
 	for b in 1 7 10 64 100; do
-		run -0 sh -c "dtapewr -b $b -f - <'$T/in' 2>/dev/null >'$T/ref.$b'"
-		run -0 sh -c "cat '$T/in' | dtapewr -Z -b $b -f - 2>/dev/null | cat >'$T/z.$b'"
+		run -0 sh -c "dtapewr -b $b -f - <'$T/in' 2>'$T/ref.err' >'$T/ref.$b'"
+		run -0 sh -c "cat '$T/in' | dtapewr -Z -b $b -f - 2>'$T/z.err' | cat >'$T/z.$b'"
 		cmp "$T/ref.$b" "$T/z.$b"
+		# the same count of tape blocks in the closing lines
+		grep '^  DUMP: [0-9]* tape blocks$' "$T/z.err"
+		[ "$(grep 'tape blocks' "$T/ref.err")" = "$(grep 'tape blocks' "$T/z.err")" ]
 	done
 	run -0 sh -c "cat '$T/in' | dtapewr -Z -f - 2>/dev/null | dd bs=512 status=none of='$T/slow'"
 	cmp "$T/ref.10" "$T/slow"
