@@ -54,6 +54,21 @@ asbsd() {
 	done
 }
 
+@test "the files with Linux-only parts (splice, vmsplice) compile without them, as on each BSD" {
+	local os f
+	for os in FreeBSD NetBSD OpenBSD DragonFly; do
+		# no splice(2) there: relay.c's moves are compiled out
+		run -0 asbsd "$os" tapewr/relay.c "${CPPFLAGS_WORDS[@]}" -U__linux__
+		[[ "$output" != *"splice("* ]]
+		for f in tapewr/relay.c blkread/obuf.c lib/xio.c; do
+			# shellcheck disable=SC2086 # CC may hold flags
+			run -0 $CC -fsyntax-only -std=c99 -Wall -Wextra -Werror \
+			    "${CPPFLAGS_WORDS[@]}" -D_DEFAULT_SOURCE -U__linux__ \
+			    -D"__${os}__" -It/tools/bsdhdr "$f"
+		done
+	done
+}
+
 @test "off_t is 64 bits in a 32-bit build" {
 	# a whole program: musl-gcc -m32 compiles against 64-bit headers
 	# but has no 32-bit library to link with
