@@ -220,11 +220,22 @@ need_strace() {
 }
 
 @test "dtapewr -Z: a reader gone, a stream cut inside a run, a stop signal: each ends it as without -Z" {
-	local len pid rc=0 p w
+	local len pid rc=0 p w blk
 	run -0 sh -c "dblkread -S <'$S/rec' >'$T/in'"
 	len=$(stat -c %s "$T/in")
 	run -4 bash -c "set -o pipefail; cat '$T/in' | dtapewr -Z -f - 2>'$T/err' | head -c 3000000 >/dev/null"
 	grep -q '^dtapewr: standard output: write error at block [0-9]*: Broken pipe$' "$T/err"
+	# counted in blocks of the output, the moved ones too: at least
+	# as far as the reader took
+	blk=$(sed -n 's/^dtapewr: standard output: write error at block \([0-9]*\):.*/\1/p' "$T/err")
+	[ $(((blk + 1) * 10240)) -ge 3000000 ]
+	# gone in the headers of the empty files at the end, after the big
+	# files moved on: the ring's writer meets it
+	run -4 bash -c "set -o pipefail; cat '$T/in' | dtapewr -Z -f - 2>'$T/err' | head -c $((len - 1048576)) >/dev/null"
+	blk=$(sed -n 's/^dtapewr: standard output: write error at block \([0-9]*\):.*/\1/p' "$T/err")
+	echo "stream of $len bytes, read $((len - 1048576)):" >&2
+	cat "$T/err" >&2
+	[ $(((blk + 1) * 10240)) -ge $((len - 1048576)) ]
 	# Cut in the middle of the 9 MB file, inside one of its runs.
 	run -3 bash -c "set -o pipefail; head -c $((len / 2)) '$T/in' | dtapewr -Z -f - 2>'$T/err' | cat >/dev/null"
 	grep -q '^dtapewr: stdin: input ends ' "$T/err"

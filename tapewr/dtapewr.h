@@ -161,6 +161,7 @@ struct tw {
 	int		 relay;		/* -Z: long runs' pages may move on */
 	int		 relaying;	/* they do: pipes in and out */
 	int		 movable;	/* the run under way may move on */
+	int64_t		 relayblocks;	/* blocks the master sent, not the ring */
 	/* the master's one wait (loop.c) */
 	int		 sigfd;		/* the signals' self-pipe */
 	int		 stopsig;	/* the signal that stops the dump, or 0 */

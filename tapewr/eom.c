@@ -367,12 +367,15 @@ eom_recover(struct tw *t)
 		return TW_WRITE;
 	}
 	if (t->out.pipeout) {
+		/* (the blocks the relay sent are the ring's uncounted) */
 		if (ws->err != 0)
 			warnmsg("%s: write error at block %lld: %s",
-			    t->out.name, (long long)ws->seq, strerror(ws->err));
+			    t->out.name, (long long)(ws->seq + t->relayblocks),
+			    strerror(ws->err));
 		else
 			warnmsg("%s: short write at block %lld (%lld of %zu "
-			    "bytes)", t->out.name, (long long)ws->seq,
+			    "bytes)", t->out.name,
+			    (long long)(ws->seq + t->relayblocks),
 			    (long long)ws->bytes, t->bs);
 		return TW_WRITE;
 	}

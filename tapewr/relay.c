@@ -99,45 +99,49 @@ static size_t ngather;
 /*
  * Move len bytes from pipe from (the input, or the own pipe) to the
  * output.  Returns 0, -1 if the input ended first, or an exit status (a
- * write error, named; a stop).
+ * write error, named; a stop).  What a move that fails did take to the
+ * output counts as written, in whole records, as the ring counts.
  */
 static int
 moveout(struct tw *t, int from, size_t len)
 {
-	int out = t->out.fd;
+	int out = t->out.fd, rc = 0;
+	int64_t done = 0;
 	ssize_t n;
 
-	while (len > 0) {
+	while (len > 0 && rc == 0) {
 		n = splice(from, NULL, out, NULL, len,
 		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 		if (n > 0) {
 			len -= (size_t)n;
+			done += n;
 			if (from == t->in.fd)
 				t->in.consumed += n;
-			continue;
-		}
-		if (n == 0)
-			return -1;
-		if (errno == EINTR) {
-			if (loop_stopped(t))
-				return TW_ABORT;
-			continue;
-		}
-		if (errno != EAGAIN) {
+		} else if (n == 0)
+			rc = -1;
+		else if (errno == EINTR)
+			rc = loop_stopped(t) ? TW_ABORT : 0;
+		else if (errno != EAGAIN) {
 			if (t->stopsig)
-				return TW_ABORT;
-			warnmsg("%s: write error at block %lld: %s",
-			    t->out.name, (long long)(t->written / t->ntrec),
-			    strerror(errno));
-			return TW_WRITE;
-		}
+				rc = TW_ABORT;
+			else {
+				/* the block the failed byte was to go into */
+				warnmsg("%s: write error at block %lld: %s",
+				    t->out.name, (long long)((t->written *
+				    TP_BSIZE + done) / (int64_t)t->bs),
+				    strerror(errno));
+				rc = TW_WRITE;
+			}
 		/* The input is empty, or the output full: wait for it (the
 		 * own pipe holds all that is asked of it). */
-		if ((from == t->in.fd && loop_waitfor(t, from, POLLIN) != 0) ||
+		} else if ((from == t->in.fd &&
+		    loop_waitfor(t, from, POLLIN) != 0) ||
 		    loop_waitfor(t, out, POLLOUT) != 0)
-			return t->stopsig ? TW_ABORT : TW_WRITE;
+			rc = t->stopsig ? TW_ABORT : TW_WRITE;
 	}
-	return 0;
+	if (rc != 0)
+		t->written += done / TP_BSIZE;
+	return rc;
 }
 
 /* Send what was gathered, through the own pipe.  0, or a status. */
@@ -319,6 +323,9 @@ int
 relay_run(struct tw *t)
 {
 #ifdef HAVE_SPLICE
+	int64_t from;
+	int rc;
+
 	if (!t->relaying || !t->movable || t->in.chk.due < t->ntrec ||
 	    t->seq == 0 || t->failed || input_unread(&t->in) != 0 ||
 	    t->carryat < t->ncarry)
@@ -332,7 +339,12 @@ relay_run(struct tw *t)
 		return t->stopsig ? TW_ABORT : TW_WRITE;
 	if (t->failed)
 		return 0;
-	return masterturn(t);
+	/* It begins and ends on block boundaries: whole blocks of the
+	 * output that the ring's count of blocks leaves out. */
+	from = t->pos;
+	if ((rc = masterturn(t)) == 0)
+		t->relayblocks += (t->pos - from) / t->ntrec;
+	return rc;
 #else
 	(void)t;
 	return 0;
