@@ -69,9 +69,10 @@ relay_possible(const struct tw *t)
 }
 
 /*
- * A header was placed in the block being filled, numbered t->pos: if its run may move on, read no further than the end of the
- * block in which what is read already ends, provided a whole block of
- * the run is left after it.
+ * A header was placed in the block being filled, numbered t->pos: if
+ * its run may move on, read no further than the end of the block in
+ * which what is read already ends, provided a whole block of the run
+ * is left after it.
  */
 void
 relay_header(struct tw *t)
