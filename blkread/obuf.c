@@ -268,10 +268,11 @@ sendbytes(struct obuf *ob, unsigned char *p, size_t len)
 			continue;
 		if (c->at >= end)
 			break;
-		if (c->at > at && lendbytes(ob, base + at, c->at - at) != 0)
-			return -1;
-		if (c->at > at)
+		if (c->at > at) {
+			if (lendbytes(ob, base + at, c->at - at) != 0)
+				return -1;
 			at = c->at;
+		}
 		upto = c->at + c->len < end ? c->at + c->len : end;
 		if (copybytes(ob, base + at, upto - at) != 0)
 			return -1;

@@ -229,10 +229,10 @@ void	ck_block(struct tw *t, const unsigned char *p,
 
 void	tw_place(struct tw *t, unsigned char *r, int64_t pos);
 int	tw_changevol(struct tw *t, int cutback);
+int	tw_startvol(struct tw *t);
 
 int	relay_possible(const struct tw *t);
 void	relay_header(struct tw *t);
 int	relay_run(struct tw *t);
-int	tw_startvol(struct tw *t);
 
 #endif

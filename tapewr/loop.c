@@ -61,11 +61,16 @@ static const struct {
 #define NCAUGHT	(sizeof(caught) / sizeof(caught[0]))
 
 /*
- * Make the self-pipe and catch the signals.  dump asks the operator on
- * SIGINT (DUMP_ASKS_INT, see dump(8)), and stops the stages itself if
- * the answer is yes: then SIGINT is left as it is.  Returns 0, or -1
- * after saying why.
+ * Is caught[i].sig the master's?  dump asks the operator on SIGINT
+ * (DUMP_ASKS_INT, see dump(8)), and stops the stages itself if the
+ * answer is yes: then SIGINT is left as it is.
  */
+static int
+ours(size_t i)
+{
+	return caught[i].sig != SIGINT || !ask_onint();
+}
+
 /* Catch caught[i].sig. */
 static void
 catchsig(size_t i)
@@ -81,6 +86,8 @@ catchsig(size_t i)
 	sigaction(caught[i].sig, &sa, NULL);
 }
 
+/* Make the self-pipe and catch the signals.  Returns 0, or -1 after
+ * saying why. */
 int
 loop_init(struct tw *t)
 {
@@ -98,7 +105,7 @@ loop_init(struct tw *t)
 	}
 	t->sigfd = selfpipe[0];
 	for (i = 0; i < NCAUGHT; i++)
-		if (caught[i].sig != SIGINT || !ask_onint())
+		if (ours(i))
 			catchsig(i);
 	/* A writer that dies is named (ring.c), so its pipes must not kill
 	 * the master first; a -P command gets SIGPIPE back (volume.c). */
@@ -117,15 +124,13 @@ int
 loop_guard(void *tw, int on)
 {
 	size_t i;
-	int sig;
 
+	/* (the stops are the signals whose system calls are not restarted) */
 	for (i = 0; i < NCAUGHT; i++) {
-		sig = caught[i].sig;
-		if ((sig != SIGINT && sig != SIGTERM && sig != SIGHUP) ||
-		    (sig == SIGINT && ask_onint()))
+		if (caught[i].restart || !ours(i))
 			continue;
 		if (on)
-			signal(sig, SIG_DFL);
+			signal(caught[i].sig, SIG_DFL);
 		else
 			catchsig(i);
 	}
@@ -139,7 +144,7 @@ loop_forget(void)
 	size_t i;
 
 	for (i = 0; i < NCAUGHT; i++)
-		if (caught[i].sig != SIGINT || !ask_onint())
+		if (ours(i))
 			signal(caught[i].sig, SIG_DFL);
 	if (selfpipe[0] >= 0) {
 		close(selfpipe[0]);

@@ -93,7 +93,6 @@ relay_header(struct tw *t)
 #ifdef HAVE_SPLICE
 /* The pipe for what the master sends itself, and what it gathers. */
 static int own[2] = { -1, -1 };
-static size_t ownsize;
 static unsigned char *gather;
 static size_t ngather;
 
@@ -172,9 +171,9 @@ sendgathered(struct tw *t)
 }
 
 /*
- * The next record of the input, read by itself, checked and gathered, a
- * header numbered.  1, 0 at the proper end of the stream, or a status
- * (negated; bad input said).
+ * The next record of the input, read by itself (the input module reads
+ * no further), checked and gathered, a header numbered.  1, 0 at the
+ * proper end of the stream, or a status (negated; bad input said).
  */
 static int
 takerecord(struct tw *t)
@@ -182,51 +181,24 @@ takerecord(struct tw *t)
 	struct input *in = &t->in;
 	unsigned char *r = gather + ngather;
 	struct recmeta m;
-	size_t got = 0;
-	ssize_t n;
+	int rc;
 
-	while (got < TP_BSIZE) {
-		if (loop_readwait(t, in->fd) != 0)
-			return t->stopsig ? -TW_ABORT : -TW_WRITE;
-		n = read(in->fd, r + got, TP_BSIZE - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			snprintf(in->err, sizeof(in->err), "read: %s",
-			    strerror(errno));
-			break;
-		}
-		if (n == 0) {
-			if (got == 0 && spcl_complete(&in->chk))
-				return 0;
-			if (got > 0)
-				snprintf(in->err, sizeof(in->err), "input ends "
-				    "inside record %lld (a partial record of "
-				    "%zu bytes)", (long long)in->chk.records,
-				    got);
-			else
-				snprintf(in->err, sizeof(in->err), "input ends "
-				    "after %lld records, before the dump's "
-				    "TS_END: the stream is cut short",
-				    (long long)in->chk.records);
-			break;
-		}
-		got += (size_t)n;
-		in->consumed += n;
+	input_stopafter(in, 1);
+	if ((rc = input_next(in, r, &m)) == -1) {
+		warnmsg("stdin: %s", in->err);
+		return -TW_BADINPUT;
 	}
-	if (got == TP_BSIZE && spcl_check(&in->chk, r, &m) != 0)
-		snprintf(in->err, sizeof(in->err), "%s", in->chk.err);
-	else if (got == TP_BSIZE) {
-		if (m.head) {
-			tw_place(t, r, t->pos);
-			t->movable = in->chk.due >= SPCL_MOVEMIN;
-		}
-		t->pos++;
-		ngather += TP_BSIZE;
-		return 1;
+	if (rc == -2)
+		return t->stopsig ? -TW_ABORT : -TW_WRITE;
+	if (rc == 0)
+		return 0;
+	if (m.head) {
+		tw_place(t, r, t->pos);
+		t->movable = in->chk.due >= SPCL_MOVEMIN;
 	}
-	warnmsg("stdin: %s", in->err);
-	return -TW_BADINPUT;
+	t->pos++;
+	ngather += TP_BSIZE;
+	return 1;
 }
 
 /*
@@ -305,8 +277,7 @@ relay_init(struct tw *t)
 	}
 	(void)fcntl(own[1], F_SETPIPE_SZ, (int)(t->bs + TP_BSIZE));
 	n = fcntl(own[1], F_GETPIPE_SZ);
-	ownsize = n > 0 ? (size_t)n : 0;
-	if (ownsize >= t->bs + TP_BSIZE)
+	if (n > 0 && (size_t)n >= t->bs + TP_BSIZE)
 		return 0;
 	close(own[0]);
 	close(own[1]);
@@ -340,6 +311,9 @@ relay_run(struct tw *t)
 		return t->stopsig ? TW_ABORT : TW_WRITE;
 	if (t->failed)
 		return 0;
+	/* What the master reads goes into the input's own buffer, not
+	 * into the ring's slots it was last offered. */
+	input_keep(&t->in);
 	/* It begins and ends on block boundaries: whole blocks of the
 	 * output that the ring's count of blocks leaves out. */
 	from = t->pos;
