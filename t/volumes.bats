@@ -192,6 +192,10 @@ setup() {
 # line "kill ..." sends a signal while the question waits.
 onterminal() {
 	local answers=$1 cmd=$2 n=0 line
+	# Afresh: the questions of an earlier call, still in tty.out until
+	# script truncates it, would be taken for this call's.
+	rm -f "$BATS_TEST_TMPDIR/tty.in"
+	: >"$BATS_TEST_TMPDIR/tty.out"
 	mkfifo "$BATS_TEST_TMPDIR/tty.in"
 	script -q -c "$cmd" /dev/null <"$BATS_TEST_TMPDIR/tty.in" \
 	    >"$BATS_TEST_TMPDIR/tty.out" 2>&1 &
