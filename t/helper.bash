@@ -93,6 +93,29 @@ need_glibc_preload() {
 	fi
 }
 
+# need_sectorshim: skip, with one line, where t/tools/sectorshim.so,
+# which makes an image behave as a BSD raw disk (t/sector.bats), cannot
+# work: it interposes on the GNU C library's calls, and the programs are
+# built with musl; fail if it was not built.
+need_sectorshim() {
+	if ! ldd "$TOP/bin/dscan" 2>/dev/null | grep -q 'libc\.so\.6'; then
+		skip "sectorshim is glibc-only: bin/dscan is not linked against the GNU C library"
+	fi
+	[ -f "$TOP/t/tools/bin/sectorshim.so" ] || {
+		echo "$TOP/t/tools/bin/sectorshim.so is missing: make tools" >&2
+		return 1
+	}
+}
+
+# shimmed SECTOR IMAGE COMMAND...: run COMMAND with IMAGE acting as a raw
+# disk of SECTOR-byte sectors (need_sectorshim first).
+shimmed() {
+	local sector=$1 img=$2
+	shift 2
+	SECTOR=$sector SECTOR_FILE=$img LD_PRELOAD=$TOP/t/tools/bin/sectorshim.so \
+	    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" "$@"
+}
+
 # fixture NAME: decompress a fixture image into the test's scratch space
 # (the test calls need_fixture NAME first: this runs in $(...), where a
 # skip would not reach the test).

@@ -19,7 +19,10 @@
  *
  *	READ_EIO="path:start-end[,start-end...]"	byte ranges, end excluded
  *
- * A pread(2) of that file touching a range fails with EIO.
+ * A pread(2) of that file touching a range fails with EIO; a mapping of
+ * it (mmap(2)) has the pages that touch a range made unreadable
+ * (PROT_NONE), so that a copy out of them faults as a page of a failing
+ * disk does (SIGSEGV here; a real read error raises SIGBUS on Linux).
  *
  * A tape, as fstat(2) shows it:
  *
@@ -28,6 +31,7 @@
  */
 #define _GNU_SOURCE
 #include <sys/types.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <dlfcn.h>
@@ -56,15 +60,20 @@ fdpath(int fd, char *path, size_t size)
 	return 0;
 }
 
-/* Does [off, off + len) of the file on fd touch a READ_EIO range? */
+/*
+ * The READ_EIO ranges of the file on fd that touch [off, off + len):
+ * each, clipped to it, to fn; stops at fn's first non-zero, which it
+ * returns, or 0.
+ */
 static int
-readfault(int fd, off_t off, size_t len)
+eioranges(int fd, off_t off, size_t len,
+    int (*fn)(long long a, long long b, void *arg), void *arg)
 {
 	const char *env = getenv("READ_EIO");
 	char path[4096], *list, *p, *r;
 	size_t plen;
 	long long a, b;
-	int hit = 0;
+	int ret = 0;
 
 	if (env == NULL || fdpath(fd, path, sizeof(path)) != 0)
 		return 0;
@@ -73,16 +82,35 @@ readfault(int fd, off_t off, size_t len)
 		return 0;
 	if ((list = strdup(env + plen + 1)) == NULL)
 		return 0;
-	for (p = strtok(list, ","); p != NULL && !hit; p = strtok(NULL, ",")) {
+	for (p = strtok(list, ","); p != NULL && ret == 0;
+	    p = strtok(NULL, ",")) {
 		r = strchr(p, '-');
 		if (r == NULL)
 			continue;
 		a = atoll(p);
 		b = atoll(r + 1);
-		hit = off < b && off + (long long)len > a;
+		if (off < b && off + (long long)len > a)
+			ret = fn(a > off ? a : off, b < off + (long long)len ? b :
+			    off + (long long)len, arg);
 	}
 	free(list);
-	return hit;
+	return ret;
+}
+
+static int
+touches(long long a, long long b, void *arg)
+{
+	(void)a;
+	(void)b;
+	(void)arg;
+	return 1;
+}
+
+/* Does [off, off + len) of the file on fd touch a READ_EIO range? */
+static int
+readfault(int fd, off_t off, size_t len)
+{
+	return eioranges(fd, off, len, touches, NULL);
 }
 
 static ssize_t
@@ -115,6 +143,56 @@ pread64(int fd, void *buf, size_t len, off_t off)
 	if (real == NULL)
 		real = (preadfn)dlsym(RTLD_NEXT, "pread64");
 	return faultyread(real, fd, buf, len, off);
+}
+#endif
+
+/* A mapping of the file, from byte off: where it is, for unreadable(). */
+struct mapping {
+	unsigned char	*p;
+	long long	 off;
+};
+
+/* Make the pages of the mapping that hold [a, b) unreadable. */
+static int
+unreadable(long long a, long long b, void *arg)
+{
+	const struct mapping *m = arg;
+	long page = sysconf(_SC_PAGESIZE);
+	long long from = (a - m->off) / page * page,
+	    to = (b - m->off + page - 1) / page * page;
+
+	mprotect(m->p + from, (size_t)(to - from), PROT_NONE);
+	return 0;
+}
+
+static void *
+faultymap(void *p, size_t len, int fd, long long off)
+{
+	struct mapping m;
+
+	if (p != MAP_FAILED && fd >= 0) {
+		m.p = p;
+		m.off = off;
+		(void)eioranges(fd, (off_t)off, len, unreadable, &m);
+	}
+	return p;
+}
+
+void *
+mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	return faultymap(((void *(*)(void *, size_t, int, int, int, off_t))
+	    dlsym(RTLD_NEXT, "mmap"))(addr, len, prot, flags, fd, off), len, fd,
+	    (long long)off);
+}
+
+#ifdef __GLIBC__
+void *
+mmap64(void *addr, size_t len, int prot, int flags, int fd, off64_t off)
+{
+	return faultymap(((void *(*)(void *, size_t, int, int, int, off64_t))
+	    dlsym(RTLD_NEXT, "mmap64"))(addr, len, prot, flags, fd, off), len,
+	    fd, (long long)off);
 }
 #endif
 

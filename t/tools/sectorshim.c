@@ -23,9 +23,17 @@
  *	SECTOR_SPLICELOG=path
  *
  * each refusal appends a line "splice of N bytes at byte OFF" to path.
+ *
+ * Nor can a raw disk be mapped: mmap(2) of that file fails with ENODEV,
+ * as a BSD disk device answers, silently too; with
+ *
+ *	SECTOR_MAPLOG=path
+ *
+ * each refusal appends a line "mmap of N bytes at byte OFF" to path.
  */
 #define _GNU_SOURCE
 #include <sys/types.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <dlfcn.h>
@@ -125,8 +133,44 @@ splice(int in, loff_t *inoff, int out, loff_t *outoff, size_t n,
 	    flags);
 }
 
+/* 0 to go on and map; -1 with errno ENODEV for the device. */
+static int
+refusemap(int fd, size_t n, long long off)
+{
+	const char *log = getenv("SECTOR_MAPLOG");
+	long sector;
+	FILE *f;
+
+	if (fd < 0 || !isdevice(fd, &sector))
+		return 0;
+	if (log != NULL && (f = fopen(log, "a")) != NULL) {
+		fprintf(f, "mmap of %zu bytes at byte %lld\n", n, off);
+		fclose(f);
+	}
+	errno = ENODEV;
+	return -1;
+}
+
+void *
+mmap(void *addr, size_t n, int prot, int flags, int fd, off_t off)
+{
+	if (refusemap(fd, n, (long long)off) != 0)
+		return MAP_FAILED;
+	return ((void *(*)(void *, size_t, int, int, int, off_t))dlsym(
+	    RTLD_NEXT, "mmap"))(addr, n, prot, flags, fd, off);
+}
+
 #ifdef __GLIBC__
 /* glibc's large-file and fortified entry points. */
+void *
+mmap64(void *addr, size_t n, int prot, int flags, int fd, off64_t off)
+{
+	if (refusemap(fd, n, (long long)off) != 0)
+		return MAP_FAILED;
+	return ((void *(*)(void *, size_t, int, int, int, off64_t))dlsym(
+	    RTLD_NEXT, "mmap64"))(addr, n, prot, flags, fd, off);
+}
+
 ssize_t
 pread64(int fd, void *buf, size_t n, off64_t off)
 {
