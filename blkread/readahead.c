@@ -28,13 +28,30 @@
  * exactly as without the window; no window starts again below the end
  * of the one that failed.  Advice is only advice: what is read, and its
  * errors, stay the reads' own.
+ *
+ * Where the device can be mapped (a regular file, a Linux block device;
+ * never a BSD raw disk, which refuses mmap), small runs are copied
+ * straight out of a mapped stretch of RA_MAP bytes instead: the page
+ * cache's pages, with no read into the window and no copy out of it,
+ * which on small files is most of what dblkread spends.  Only the
+ * device's bytes below its last whole page are mapped (a partial page
+ * reads as zeros past the end, where a read would come up short).  A
+ * page that cannot be read faults (SIGBUS, or SIGSEGV on some systems)
+ * while the run is copied: the fault is caught, nothing more is mapped,
+ * and the run and all after it go the way above, so that the read error
+ * is met and salvaged exactly as without the map.  A fault anywhere
+ * else still ends the program as it would have.
  */
 #include <sys/types.h>
+#include <sys/mman.h>
 
 #include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "readahead.h"
 #include "xio.h"
@@ -45,6 +62,126 @@
 #define RA_AHEAD	(4u << 20)
 #define RA_GAP		(1 << 20)
 #define RA_DENSE	(16 << 10)
+#define RA_MAP		(4u << 20)
+
+/* The copy out of the map that is under way, for the fault handler. */
+static sigjmp_buf		 copyfault;
+static volatile sig_atomic_t	 copying;
+static volatile uintptr_t	 copylo, copyhi;
+static struct sigaction		 oldbus, oldsegv;	/* what was there */
+
+/*
+ * A fault inside the mapped stretch while a run is copied out of it
+ * returns to mapcopy.  Any other is not ours: the action that was there
+ * before is put back, and the fault, met again on return, does what it
+ * always did.
+ */
+static void
+onfault(int sig, siginfo_t *si, void *ctx)
+{
+	sigset_t set;
+	uintptr_t at = si != NULL ? (uintptr_t)si->si_addr : 0;
+
+	(void)ctx;
+	if (copying && at >= copylo && at < copyhi) {
+		copying = 0;
+		sigemptyset(&set);
+		sigaddset(&set, sig);
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+		siglongjmp(copyfault, 1);
+	}
+	sigaction(sig, sig == SIGBUS ? &oldbus : &oldsegv, NULL);
+}
+
+/*
+ * Can the device be mapped?  Then ra->mapend is the end of its last
+ * whole page inside the file system and the fault handler is in place.
+ */
+static void
+mapsetup(struct readahead *ra)
+{
+	struct sigaction sa;
+	long page = sysconf(_SC_PAGESIZE);
+	off_t here = lseek(ra->fd, 0, SEEK_CUR), size;
+
+	ra->mapend = 0;
+	if (here < 0)
+		return;
+	size = lseek(ra->fd, 0, SEEK_END);
+	(void)lseek(ra->fd, here, SEEK_SET);
+	if (page <= 0 || size <= 0 || RA_MAP % (unsigned long)page != 0)
+		return;
+	ra->page = (size_t)page;
+	if (size > ra->devend)
+		size = ra->devend;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = onfault;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGBUS, &sa, &oldbus) != 0)
+		return;
+	if (sigaction(SIGSEGV, &sa, &oldsegv) != 0) {
+		sigaction(SIGBUS, &oldbus, NULL);
+		return;
+	}
+	ra->mapend = size - size % page;
+}
+
+static void
+unmap(struct readahead *ra)
+{
+	if (ra->map != NULL)
+		munmap(ra->map, ra->maplen);
+	ra->map = NULL;
+	ra->maplen = 0;
+}
+
+/*
+ * Copy n bytes at off out of the mapped stretch, mapping it first if
+ * need be.  0, or -1 when the run cannot be served so (it lies past
+ * what may be mapped, the map failed, a page faulted): then nothing is
+ * mapped from now on.
+ */
+static int
+mapcopy(struct readahead *ra, void *buf, size_t n, off_t off)
+{
+	off_t start;
+	void *p;
+
+	if (off + (off_t)n > ra->mapend)
+		return -1;
+	if (ra->map == NULL || off < ra->mapat ||
+	    off + (off_t)n > ra->mapat + (off_t)ra->maplen) {
+		unmap(ra);
+		start = off - off % (off_t)RA_MAP;
+		if (off + (off_t)n > start + (off_t)RA_MAP)
+			start = off - off % (off_t)ra->page;
+		ra->maplen = RA_MAP;
+		if ((uint64_t)(ra->mapend - start) < ra->maplen)
+			ra->maplen = (size_t)(ra->mapend - start);
+		p = mmap(NULL, ra->maplen, PROT_READ, MAP_SHARED, ra->fd,
+		    start);
+		if (p == MAP_FAILED) {
+			ra->maplen = 0;
+			ra->mapend = 0;
+			return -1;
+		}
+		ra->map = p;
+		ra->mapat = start;
+		(void)posix_madvise(p, ra->maplen, POSIX_MADV_SEQUENTIAL);
+	}
+	if (sigsetjmp(copyfault, 0) != 0) {
+		unmap(ra);
+		ra->mapend = 0;
+		return -1;
+	}
+	copylo = (uintptr_t)ra->map;
+	copyhi = (uintptr_t)ra->map + ra->maplen;
+	copying = 1;
+	memcpy(buf, ra->map + (off - ra->mapat), n);
+	copying = 0;
+	return 0;
+}
 
 /* Reads of whole units of unit bytes from fd, the file system ending at
  * devend.  Returns 0, or -1 when out of memory. */
@@ -58,6 +195,7 @@ ra_open(struct readahead *ra, int fd, size_t unit, off_t devend)
 	ra->want = RA_MAX;
 	if (unit == 0 || RA_MIN % unit != 0)
 		return 0;	/* no window: every run read by itself */
+	mapsetup(ra);
 	ra->win = malloc(RA_MAX);
 	return ra->win != NULL ? 0 : -1;
 }
@@ -156,6 +294,8 @@ ra_read(struct readahead *ra, void *buf, size_t n, off_t off)
 	} else {
 		if (off >= prev && off - prev <= RA_GAP)
 			ra_advise(ra, off);
+		if (ra->mapend > 0 && mapcopy(ra, buf, n, off) == 0)
+			return (ssize_t)n;
 		if (ra->win != NULL && fromwindow(ra, buf, n, off, prev) == 0)
 			return (ssize_t)n;
 	}

@@ -22,6 +22,11 @@ struct readahead {
 	off_t		 advfrom;	/* announced to the system: [advfrom, */
 	off_t		 advised;	/* advised) */
 	off_t		 last;		/* end of the last run read */
+	size_t		 page;		/* the system's page size */
+	off_t		 mapend;	/* runs below may be mapped; 0: none */
+	unsigned char	*map;		/* the mapped stretch, or NULL */
+	off_t		 mapat;		/* its first device byte */
+	size_t		 maplen;	/* and its length */
 };
 
 int	ra_open(struct readahead *ra, int fd, size_t unit, off_t devend);

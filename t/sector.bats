@@ -1,31 +1,12 @@
 # Reads in whole sectors.  A BSD raw disk refuses any read that is not a
-# whole number of sectors at a sector boundary (EINVAL); t/tools/
-# sectorshim.c makes an image behave so, and the round trips run under
-# it at 512 and 4096 bytes a sector.
+# whole number of sectors at a sector boundary (EINVAL), and cannot be
+# mapped; t/tools/sectorshim.c makes an image behave so, and the round
+# trips run under it at 512 and 4096 bytes a sector.
 
 load helper
 
-SHIM="$TOP/t/tools/bin/sectorshim.so"
-
 setup() {
-	# The shim interposes on the GNU C library's pread and read; a build
-	# against another libc (musl) is skipped, and says so.
-	if ! ldd "$TOP/bin/dscan" 2>/dev/null | grep -q 'libc\.so\.6'; then
-		skip "sectorshim is glibc-only: bin/dscan is not linked against the GNU C library"
-	fi
-	[ -f "$SHIM" ] || {
-		echo "$SHIM is missing: make tools" >&2
-		return 1
-	}
-}
-
-# shimmed SECTOR IMAGE COMMAND...: run COMMAND with IMAGE acting as a raw
-# disk of SECTOR-byte sectors.
-shimmed() {
-	local sector=$1 img=$2
-	shift 2
-	SECTOR=$sector SECTOR_FILE=$img LD_PRELOAD=$SHIM \
-	    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" "$@"
+	need_sectorshim
 }
 
 # No read was refused: stderr (of a run --separate-stderr) has no line
@@ -44,8 +25,13 @@ roundtrip() {
 	mktree "$src" "$3" "$4" "$2"
 	mkimage "$src" "$img" "$2" "$3" "$4"
 	run -0 --separate-stderr shimmed "$1" "$img" \
+	    env SECTOR_MAPLOG="$BATS_TEST_TMPDIR/maps" \
 	    dump -0 -f "$BATS_TEST_TMPDIR/dump" "$img"
 	none_refused
+	# a raw disk cannot be mapped: dblkread asked once, and read instead
+	run -0 cat "$BATS_TEST_TMPDIR/maps"
+	[ "${#lines[@]}" = 1 ]
+	[[ "${lines[0]}" == "mmap of "*" bytes at byte "* ]]
 	restore_into "$BATS_TEST_TMPDIR/dump" "$BATS_TEST_TMPDIR/out"
 	same_tree "$src" "$BATS_TEST_TMPDIR/out" -p s
 }

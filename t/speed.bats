@@ -1,7 +1,8 @@
 # The speed work of issue 16 changes how bytes move, never which: pages
 # handed to the pipe (dblkread -S), file data spliced from the device
-# into a pipe, long runs moved on by dtapewr -Z, the read-ahead window of
-# dblkread and the directory read-ahead of dscan.
+# into a pipe, long runs moved on by dtapewr -Z, the small runs dblkread
+# copies out of the mapped device or reads through its read-ahead window,
+# and the directory read-ahead of dscan.
 
 load helper
 
@@ -116,29 +117,67 @@ need_strace() {
 	same_tree "$T/src" "$T/out" -p s
 }
 
-@test "dblkread reads nearby small runs in a few large reads, whole fragments each, and the dump restores" {
-	need_strace
-	local runs reads
-	runs=$(awk '$1 == "d" && $4 != 0' "$S/rec" | wc -l)
-	[ "$runs" -gt 400 ]
-	run -0 sh -c "strace -qq -e trace=open,openat,pread64 -o '$T/r.tr' dblkread <'$S/rec' >'$T/d'"
-	# the reads of the device, through the descriptor it was first
-	# opened on (open or openat, as the C library likes)
-	awk -v img="\"$S/img\"" '
+# device_calls CALL TRACE: "length offset" of each CALL (pread64 or
+# mmap) of the image in an strace TRACE, through the descriptor it was
+# first opened on (open or openat, as the C library likes).
+device_calls() {
+	awk -v img="\"$S/img\"" -v call="$1" '
 	fd == "" && /^open(at)?\(/ && index($0, img) && !/O_DIRECT/ {
 		fd = $NF; next
 	}
-	fd != "" && index($0, "pread64(" fd ", ") == 1 {
+	fd == "" { next }
+	call == "pread64" && index($0, "pread64(" fd ", ") == 1 {
 		sub(/\) += .*/, ""); n = split($0, f, ", "); print f[n - 1], f[n]
-	}' "$T/r.tr" >"$T/reads"
+	}
+	call == "mmap" && /^mmap\(/ && index($0, ", " fd ", ") {
+		sub(/\) += .*/, ""); n = split($0, f, ", ")
+		if (f[n - 1] == fd) print f[2], f[n]
+	}' "$2"
+}
+
+@test "dblkread copies small runs out of a few mapped stretches of the device, whole pages, reads none of them, and the dump restores (Linux)" {
+	need_strace
+	local runs maps
+	runs=$(awk '$1 == "d" && $4 != 0' "$S/rec" | wc -l)
+	[ "$runs" -gt 400 ]
+	run -0 sh -c "strace -qq -e trace=open,openat,pread64,mmap -o '$T/r.tr' dblkread <'$S/rec' >'$T/d'"
+	device_calls mmap "$T/r.tr" >"$T/maps"
+	maps=$(wc -l <"$T/maps")
+	[ "$maps" -gt 0 ]
+	[ "$maps" -lt $((runs / 4)) ] || { echo "$maps maps for $runs runs" >&2; return 1; }
+	# read-only, shared (the page cache's own pages), at page offsets
+	grep -q 'PROT_READ, MAP_SHARED' "$T/r.tr"
+	run -0 awk '$2 % 4096' "$T/maps"
+	[ -z "$output" ]
+	# the reads left are the superblock's (8192 bytes where makefs puts
+	# UFS2's) and the large runs' (128 KiB or more, their last fragment
+	# read by itself when only part of it is the file's)
+	device_calls pread64 "$T/r.tr" >"$T/reads"
+	run -0 awk '$1 < 131072 && !($1 == 8192 && $2 == 8192) &&
+	    $2 != end { print } { end = $1 + $2 }' "$T/reads"
+	[ -z "$output" ]
+	restore_into "$T/d" "$T/out"
+	same_tree "$S/tree" "$T/out" -p s
+}
+
+@test "where the device cannot be mapped (a raw disk), dblkread reads nearby small runs in a few large reads, whole fragments each, the same bytes" {
+	need_strace
+	need_sectorshim
+	local runs reads
+	runs=$(awk '$1 == "d" && $4 != 0' "$S/rec" | wc -l)
+	dblkread <"$S/rec" >"$T/want"
+	run -0 shimmed 512 "$S/img" env SECTOR_MAPLOG="$T/maplog" sh -c \
+	    "strace -qq -e trace=open,openat,pread64 -o '$T/r.tr' dblkread <'$S/rec' >'$T/d'"
+	# the map was asked for, once, and refused
+	[ "$(wc -l <"$T/maplog")" = 1 ]
+	device_calls pread64 "$T/r.tr" >"$T/reads"
 	reads=$(wc -l <"$T/reads")
 	[ "$reads" -gt 0 ]
 	[ "$reads" -lt $((runs / 4)) ] || { echo "$reads reads for $runs runs" >&2; return 1; }
 	# every one a multiple of 4096 bytes at a multiple of 4096
 	run -0 awk '$1 % 4096 || $2 % 4096' "$T/reads"
 	[ -z "$output" ]
-	restore_into "$T/d" "$T/out"
-	same_tree "$S/tree" "$T/out" -p s
+	cmp "$T/want" "$T/d"
 }
 
 @test "dscan announces the directory blocks it will read with POSIX_FADV_WILLNEED (Linux), the stream unchanged" {
