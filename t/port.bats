@@ -69,6 +69,19 @@ asbsd() {
 	done
 }
 
+@test "dblkread's map of the device (mmap, a SIGBUS handler with SA_SIGINFO, sigsetjmp, posix_madvise) needs nothing beyond POSIX: it compiles under each BSD's rules" {
+	local os
+	for os in FreeBSD NetBSD OpenBSD DragonFly; do
+		# the Makefile's flags alone: no _DEFAULT_SOURCE, nothing of
+		# Linux; readahead.c includes no feature.h
+		# shellcheck disable=SC2086 # CC may hold flags
+		run -0 $CC -fsyntax-only -std=c99 -Wall -Wextra -Werror \
+		    "${CPPFLAGS_WORDS[@]}" -U__linux__ -D"__${os}__" \
+		    -It/tools/bsdhdr blkread/readahead.c
+	done
+	! grep -q 'feature\.h\|__linux__' blkread/readahead.c
+}
+
 @test "off_t is 64 bits in a 32-bit build" {
 	# a whole program: musl-gcc -m32 compiles against 64-bit headers
 	# but has no 32-bit library to link with
