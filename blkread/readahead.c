@@ -40,7 +40,7 @@
  * while the run is copied: the fault is caught, nothing more is mapped,
  * and the run and all after it go the way above, so that the read error
  * is met and salvaged exactly as without the map.  A fault anywhere
- * else still ends the program as it would have.
+ * else, or either signal sent with kill(2), still does what it did.
  */
 #include <sys/types.h>
 #include <sys/mman.h>
@@ -72,18 +72,22 @@ static struct sigaction		 oldbus, oldsegv;	/* what was there */
 
 /*
  * A fault inside the mapped stretch while a run is copied out of it
- * returns to mapcopy.  Any other is not ours: the action that was there
- * before is put back, and the fault, met again on return, does what it
- * always did.
+ * returns to mapcopy.  Any other signal is not ours, a fault elsewhere
+ * or one sent with kill(2): the action that was there before is put
+ * back and the signal raised again, to do what it always did once this
+ * handler returns.
  */
 static void
 onfault(int sig, siginfo_t *si, void *ctx)
 {
 	sigset_t set;
 	uintptr_t at = si != NULL ? (uintptr_t)si->si_addr : 0;
+	int code = si != NULL ? si->si_code : 0, fault;
 
 	(void)ctx;
-	if (copying && at >= copylo && at < copyhi) {
+	fault = sig == SIGBUS ? code == BUS_ADRERR || code == BUS_OBJERR :
+	    code == SEGV_MAPERR || code == SEGV_ACCERR;
+	if (copying && fault && at >= copylo && at < copyhi) {
 		copying = 0;
 		sigemptyset(&set);
 		sigaddset(&set, sig);
@@ -91,6 +95,7 @@ onfault(int sig, siginfo_t *si, void *ctx)
 		siglongjmp(copyfault, 1);
 	}
 	sigaction(sig, sig == SIGBUS ? &oldbus : &oldsegv, NULL);
+	raise(sig);
 }
 
 /*

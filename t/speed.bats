@@ -160,6 +160,29 @@ device_calls() {
 	same_tree "$S/tree" "$T/out" -p s
 }
 
+@test "dblkread catches only the faults of its own copies out of the map: SIGSEGV or SIGBUS sent with kill still ends it by that signal" {
+	local sig num pid st w
+	mkfifo "$T/in"
+	for sig in SEGV BUS; do
+		num=$(kill -l "$sig")
+		# no core file; a sanitizer build leaves the two signals alone,
+		# as a plain build does, instead of reporting them itself
+		(ulimit -c 0; ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}handle_segv=0:handle_sigbus=0" \
+		    exec dblkread <"$T/in" >/dev/null 2>"$T/err") &
+		pid=$!
+		# the stream's first lines, the rest held back: dblkread has
+		# the device open, its handler set, and waits for more
+		exec {w}>"$T/in"
+		head -n 3 "$S/rec" >&"$w"
+		wait_until 10 catches "$pid" "$num"
+		kill -s "$sig" "$pid"
+		st=0
+		wait "$pid" || st=$?
+		exec {w}>&-
+		[ "$st" = $((128 + num)) ] || { echo "$sig: exit $st" >&2; cat "$T/err" >&2; return 1; }
+	done
+}
+
 @test "where the device cannot be mapped (a raw disk), dblkread reads nearby small runs in a few large reads, whole fragments each, the same bytes" {
 	need_strace
 	need_sectorshim
