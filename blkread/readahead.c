@@ -158,9 +158,7 @@ mapcopy(struct readahead *ra, void *buf, size_t n, off_t off)
 	if (ra->map == NULL || off < ra->mapat ||
 	    off + (off_t)n > ra->mapat + (off_t)ra->maplen) {
 		unmap(ra);
-		start = off - off % (off_t)RA_MAP;
-		if (off + (off_t)n > start + (off_t)RA_MAP)
-			start = off - off % (off_t)ra->page;
+		start = off - off % (off_t)ra->page;	/* and RA_MAP on */
 		ra->maplen = RA_MAP;
 		if ((uint64_t)(ra->mapend - start) < ra->maplen)
 			ra->maplen = (size_t)(ra->mapend - start);
