@@ -141,6 +141,14 @@ unmap(struct readahead *ra)
 	ra->maplen = 0;
 }
 
+/* Map nothing from now on: the map failed or a page faulted. */
+static void
+nomap(struct readahead *ra)
+{
+	unmap(ra);
+	ra->mapend = 0;
+}
+
 /*
  * Copy n bytes at off out of the mapped stretch, mapping it first if
  * need be.  0, or -1 when the run cannot be served so (it lies past
@@ -165,8 +173,7 @@ mapcopy(struct readahead *ra, void *buf, size_t n, off_t off)
 		p = mmap(NULL, ra->maplen, PROT_READ, MAP_SHARED, ra->fd,
 		    start);
 		if (p == MAP_FAILED) {
-			ra->maplen = 0;
-			ra->mapend = 0;
+			nomap(ra);
 			return -1;
 		}
 		ra->map = p;
@@ -174,8 +181,7 @@ mapcopy(struct readahead *ra, void *buf, size_t n, off_t off)
 		(void)posix_madvise(p, ra->maplen, POSIX_MADV_SEQUENTIAL);
 	}
 	if (sigsetjmp(copyfault, 0) != 0) {
-		unmap(ra);
-		ra->mapend = 0;
+		nomap(ra);
 		return -1;
 	}
 	copylo = (uintptr_t)ra->map;

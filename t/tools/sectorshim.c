@@ -111,20 +111,28 @@ read(int fd, void *buf, size_t n)
 	return ((readfn)dlsym(RTLD_NEXT, "read"))(fd, buf, n);
 }
 
+/* A silent refusal of call, noted in the file the variable env names. */
+static void
+noterefusal(const char *env, const char *call, size_t n, long long off)
+{
+	const char *log = getenv(env);
+	FILE *f;
+
+	if (log != NULL && (f = fopen(log, "a")) != NULL) {
+		fprintf(f, "%s of %zu bytes at byte %lld\n", call, n, off);
+		fclose(f);
+	}
+}
+
 ssize_t
 splice(int in, loff_t *inoff, int out, loff_t *outoff, size_t n,
     unsigned int flags)
 {
-	const char *log = getenv("SECTOR_SPLICELOG");
 	long sector;
-	FILE *f;
 
 	if (isdevice(in, &sector)) {
-		if (log != NULL && (f = fopen(log, "a")) != NULL) {
-			fprintf(f, "splice of %zu bytes at byte %lld\n", n,
-			    inoff != NULL ? (long long)*inoff : -1LL);
-			fclose(f);
-		}
+		noterefusal("SECTOR_SPLICELOG", "splice", n,
+		    inoff != NULL ? (long long)*inoff : -1LL);
 		errno = EINVAL;
 		return -1;
 	}
@@ -137,16 +145,11 @@ splice(int in, loff_t *inoff, int out, loff_t *outoff, size_t n,
 static int
 refusemap(int fd, size_t n, long long off)
 {
-	const char *log = getenv("SECTOR_MAPLOG");
 	long sector;
-	FILE *f;
 
 	if (fd < 0 || !isdevice(fd, &sector))
 		return 0;
-	if (log != NULL && (f = fopen(log, "a")) != NULL) {
-		fprintf(f, "mmap of %zu bytes at byte %lld\n", n, off);
-		fclose(f);
-	}
+	noterefusal("SECTOR_MAPLOG", "mmap", n, off);
 	errno = ENODEV;
 	return -1;
 }
