@@ -259,14 +259,16 @@ $IMG 2" ]
 }
 
 # one_write_lines TRACE: every write of a message (dump's "  DUMP:"
-# notes, a stage's "program: ..." lines) in strace's TRACE is one whole
-# line, so that the lines of stages writing at once cannot mix.
+# notes, a stage's "program: ..." lines) in strace's TRACE.PID files
+# (strace -ff: one a process, so that no call is cut in two by another
+# process's, as "<unfinished ...>", on a busy machine) is one whole line,
+# so that the lines of stages writing at once cannot mix.
 one_write_lines() {
 	local bad
-	bad=$(grep -E 'write\([12], "(  DUMP:|dscan:|dblkread:|dtapewr:|ddate:)' "$1" |
+	bad=$(cat "$1".* | grep -E 'write\([12], "(  DUMP:|dscan:|dblkread:|dtapewr:|ddate:)' |
 	    grep -Ev '\\n", [0-9]+\) += [0-9]+$' || true)
 	[ -z "$bad" ] || { echo "messages in pieces: $bad" >&2; return 1; }
-	grep -qE 'write\([12], "  DUMP: ' "$1"
+	cat "$1".* | grep -qE 'write\([12], "  DUMP: '
 }
 
 @test "each message is written whole with one write, so stages' lines never mix" {
@@ -277,14 +279,14 @@ one_write_lines() {
 	fi
 	# (LeakSanitizer cannot work under ptrace: off in a sanitizer build.)
 	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-	run -0 strace -f -qq -e trace=write -e signal=none -s 4096 \
+	run -0 strace -ff -qq -e trace=write -e signal=none -s 4096 \
 	    -o "$T/ok.trace" dump -0u -D "$T/dd" -f "$T/out" "$IMG"
 	one_write_lines "$T/ok.trace"
 	# A start that fails, and a stage's message with a system error.
-	run -1 strace -f -qq -e trace=write -e signal=none -s 4096 \
+	run -1 strace -ff -qq -e trace=write -e signal=none -s 4096 \
 	    -o "$T/bad.trace" dump -0 -f "$T/out2" "$T/nosuch"
 	one_write_lines "$T/bad.trace"
-	grep -qE 'write\(2, "dscan: .*nosuch.*\\n", ' "$T/bad.trace"
+	cat "$T/bad.trace".* | grep -qE 'write\(2, "dscan: .*nosuch.*\\n", '
 }
 
 @test "-n tells the operator group through wall -g operator" {
