@@ -93,6 +93,38 @@ need_glibc_preload() {
 	fi
 }
 
+# need_strace: strace is Linux's; elsewhere the test says so and skips.
+need_strace() {
+	if ! command -v strace >/dev/null; then
+		[ -z "${CI:-}" ] || { echo "strace is missing in CI" >&2; return 1; }
+		skip "needs strace (Linux; Debian: apt-get install strace)"
+	fi
+	# (LeakSanitizer cannot work under ptrace: off in a sanitizer build.)
+	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+}
+
+# linux_build: true when the programs were built with Linux's own calls
+# (splice, vmsplice), false when built as on a BSD (t/tools/bsdflags, the
+# BSDs' path of .ci/run); status 2, saying so, when blkread/obuf.o is
+# not there to tell.
+linux_build() {
+	[ -f "$TOP/blkread/obuf.o" ] || {
+		echo "linux_build: $TOP/blkread/obuf.o is missing: make" >&2
+		return 2
+	}
+	nm -u "$TOP/blkread/obuf.o" | grep -q vmsplice
+}
+
+# need_linux_build: skip, with one line, a test of Linux's calls where
+# the programs were built as on a BSD; fail if that cannot be told.
+need_linux_build() {
+	local st=0
+	linux_build || st=$?
+	[ "$st" -ne 2 ] || return 1
+	[ "$st" -eq 0 ] ||
+	    skip "the programs are built as on a BSD (t/tools/bsdflags): no splice or vmsplice to see"
+}
+
 # need_sectorshim: skip, with one line, where t/tools/sectorshim.so,
 # which makes an image behave as a BSD raw disk (t/sector.bats), cannot
 # work: it interposes on the GNU C library's calls, and the programs are

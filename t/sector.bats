@@ -173,9 +173,14 @@ e59ff97941044f85df5297e1c302d260  dir1/dir2/dir3/file2" ]
 	    sh "$T/rec" "$T/got"
 	none_refused
 	cmp "$T/want" "$T/got"
-	run -0 cat "$T/splices"
-	[ "${#lines[@]}" = 1 ]
-	[[ "${lines[0]}" == "splice of "*" bytes at byte "* ]]
+	if linux_build; then
+		run -0 cat "$T/splices"
+		[ "${#lines[@]}" = 1 ]
+		[[ "${lines[0]}" == "splice of "*" bytes at byte "* ]]
+	else
+		# built as on a BSD: it never asks
+		[ ! -e "$T/splices" ]
+	fi
 	restore_into "$T/got" "$T/out"
 	same_tree "$T/src" "$T/out" -p s
 }

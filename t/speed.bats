@@ -36,16 +36,6 @@ setup() {
 	T=$BATS_TEST_TMPDIR
 }
 
-# need_strace: strace is Linux's; elsewhere the test says so and skips.
-need_strace() {
-	if ! command -v strace >/dev/null; then
-		[ -z "${CI:-}" ] || { echo "strace is missing in CI" >&2; return 1; }
-		skip "needs strace (Linux; Debian: apt-get install strace)"
-	fi
-	# (LeakSanitizer cannot work under ptrace: off in a sanitizer build.)
-	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-}
-
 @test "dblkread -S writes the same bytes as without it, into a file, a pipe and a reader that takes 512 bytes at a time" {
 	run -0 sh -c "dblkread <'$S/rec' >'$T/plain'"
 	[ "$(stat -c %s "$T/plain")" -gt $((4 * 4194304)) ]
@@ -65,6 +55,7 @@ need_strace() {
 @test "without -S, and into a file, dblkread only write(2)s; with -S into a pipe it hands pages over with vmsplice, but for long runs (Linux)" {
 	local written lent
 	need_strace
+	need_linux_build
 	run -0 sh -c "strace -qq -e trace=vmsplice,write -o '$T/plain.tr' dblkread <'$S/rec' | cat >/dev/null"
 	run ! grep -q vmsplice "$T/plain.tr"
 	grep -q '^write(1, ' "$T/plain.tr"
@@ -89,6 +80,7 @@ need_strace() {
 
 @test "into a pipe dblkread splices large runs of file data from the device (Linux): the same bytes as into a file, UFS1 and UFS2, fragments of 512 to 8192 bytes" {
 	need_strace
+	need_linux_build
 	local g ver bs fs opt spliced
 	mkdir -p "$T/src"
 	# tails that are not whole fragments, nor whole 1 KiB records
@@ -270,6 +262,7 @@ device_calls() {
 
 @test "dtapewr -Z moves the long runs from its input pipe with splice, not into a file, and dump gives it (Linux)" {
 	need_strace
+	need_linux_build
 	run -0 sh -c "dblkread -S <'$S/rec' >'$T/in'"
 	run -0 sh -c "cat '$T/in' | strace -qq -e trace=splice -o '$T/pipe.tr' dtapewr -Z -f - 2>/dev/null | cat >/dev/null"
 	grep -q '^splice(0, NULL, 1, NULL, [0-9]*, SPLICE_F_MOVE|SPLICE_F_NONBLOCK) = [0-9]' "$T/pipe.tr"
