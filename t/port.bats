@@ -102,3 +102,75 @@ asbsd() {
 	run -0 nm -u tapewr/*.o lib/libdump.a
 	[[ "$output" != *shm_open* ]]
 }
+
+# portable_build DIR: the programs built into DIR as on a BSD, with the
+# flags of t/tools/bsdflags (no __linux__: none of Linux's own calls).
+portable_build() {
+	local dir=$1
+	mkdir -p "$dir"
+	cp -R Makefile bin scan blkread tapewr ddate lib "$dir/"
+	make -s -C "$dir" clean >/dev/null
+	make -s -C "$dir" CC="$CC" CPPFLAGS="$(CC=$CC t/tools/bsdflags)" all >/dev/null
+}
+
+@test "the BSDs' code path, built without __linux__, runs whole: no splice, vmsplice or pipe resizing, the same dump byte for byte through 64 KiB pipes, and it restores, from a raw disk too" {
+	local T=$BATS_TEST_TMPDIR P=$BATS_TEST_TMPDIR/port b f
+	need_strace
+	portable_build "$P"
+	# Built without them: no object calls splice or vmsplice, where the
+	# Linux build's do.
+	run -0 nm -u "$P"/*/*.o
+	[[ "$output" != *splice* ]]
+	if linux_build; then
+		run -0 nm -u "$TOP/blkread/obuf.o" "$TOP/tapewr/relay.o"
+		[[ "$output" == *vmsplice* && "$output" == *" splice"* ]]
+	fi
+
+	mktree "$T/src" 32768 4096 2
+	bigfile "$T/src/big" $((6 * 1024 * 1024 + 1234))
+	mkdir "$T/src/small"
+	for f in $(seq 1 200); do
+		bigfile "$T/src/small/f$f" $((f * 97))
+	done
+	mkimage "$T/src" "$T/img" 2 32768 4096
+
+	# The same stream, the stages in pipes, each build: into a pipe
+	# (where the Linux build moves runs on with splice) and a file.
+	for b in linux port; do
+		f=$TOP/bin
+		[ "$b" = port ] && f=$P/bin
+		run -0 strace -f -qq -e trace=splice,vmsplice,fcntl -o "$T/$b.tr" sh -c "
+		    '$f/dscan' -l0 -t 1700000000 '$T/img' 2>/dev/null |
+		    '$f/dblkread' -S | '$f/dtapewr' -Z -f - 2>/dev/null | cat >'$T/$b.pipe'"
+		run -0 sh -c "'$f/dscan' -l0 -t 1700000000 '$T/img' 2>/dev/null |
+		    '$f/dblkread' -S | '$f/dtapewr' -Z -f '$T/$b.file' 2>/dev/null"
+	done
+	# The portable build made none of those calls; the Linux one did
+	# (unless the programs under test are built as on a BSD too).
+	if linux_build; then
+		run -0 grep -cE 'splice\(|F_SETPIPE_SZ' "$T/linux.tr"
+	fi
+	run -1 grep -E 'splice\(|F_SETPIPE_SZ' "$T/port.tr"
+	cmp "$T/linux.pipe" "$T/port.pipe"
+	cmp "$T/linux.file" "$T/port.file"
+	cmp "$T/port.pipe" "$T/port.file"
+	restore_into "$T/port.pipe" "$T/out1"
+	same_tree "$T/src" "$T/out1" -p s
+
+	# The portable bin/dump, on the image and on it as a raw disk
+	# (whole sectors, no map: the shim works in glibc programs only).
+	run -0 "$P/bin/dump" -0 -b 64 -f "$T/p.dump" "$T/img"
+	restore_into "$T/p.dump" "$T/out2"
+	same_tree "$T/src" "$T/out2" -p s
+	if ldd "$P/bin/dblkread" 2>/dev/null | grep -q 'libc\.so\.6' &&
+	    [ -f "$TOP/t/tools/bin/sectorshim.so" ]; then
+		run -0 --separate-stderr shimmed 512 "$T/img" \
+		    env SECTOR_MAPLOG="$T/maps" sh -c '"$1" -0 -f - "$2" >"$3"' \
+		    sh "$P/bin/dump" "$T/img" "$T/raw.dump"
+		[[ "$stderr" != *sectorshim:* ]]
+		# (dblkread asked once to map it, was refused, and read)
+		[ "$(wc -l <"$T/maps")" -eq 1 ]
+		restore_into "$T/raw.dump" "$T/out3"
+		same_tree "$T/src" "$T/out3" -p s
+	fi
+}
