@@ -564,14 +564,19 @@ nextline(struct streamreader *sr, char **f)
 		    "(cut short?)");
 	}
 	sr->lineno++;
+	/* fgets stops at a newline, at the end of the input or with the
+	 * buffer full; a line that is none of these, seen through strlen,
+	 * held a NUL byte (strlen stopped at it, fgets did not). */
 	len = strlen(sr->line);
-	if (len == 0 || sr->line[len - 1] != '\n')
-		return fail(sr, feof(sr->fp) ? "last line has no newline "
-		    "(cut short?)" : "line longer than %d bytes",
-		    STREAM_LINEMAX);
+	if (len == 0 || sr->line[len - 1] != '\n') {
+		if (feof(sr->fp))
+			return fail(sr, "last line has no newline (cut "
+			    "short?)");
+		if (len < sizeof(sr->line) - 1)
+			return fail(sr, "NUL byte in line");
+		return fail(sr, "line longer than %d bytes", STREAM_LINEMAX);
+	}
 	sr->line[--len] = '\0';
-	if (memchr(sr->line, '\0', len) != NULL)
-		return fail(sr, "NUL byte in line");
 	if (sr->state == S_END)
 		return fail(sr, "data after the end line");
 	nf = split(sr->line, f);

@@ -58,6 +58,20 @@ setup() {
 	[[ "$output" == *"no TS_END"* ]]
 }
 
+@test "a NUL byte in a line of the dscan stream is named as such, not taken for a line too long" {
+	local rec=$BATS_TEST_TMPDIR/rec
+	{ sed -n 1,2p "$rec"; printf 'u 2 2\0 0\n'; } >"$BATS_TEST_TMPDIR/nul"
+	run -3 --separate-stderr sh -c "dblkread <'$BATS_TEST_TMPDIR/nul' >/dev/null"
+	[ "$stderr" = "dblkread: stdin: line 3: NUL byte in line; the dump stream is incomplete (no TS_END)" ]
+	# and the two messages it was mistaken for still come where due
+	{ sed -n 1,2p "$rec"; head -c 9000 /dev/zero | tr '\0' a; echo; } >"$BATS_TEST_TMPDIR/long"
+	run -3 --separate-stderr sh -c "dblkread <'$BATS_TEST_TMPDIR/long' >/dev/null"
+	[ "$stderr" = "dblkread: stdin: line 3: line longer than 8192 bytes; the dump stream is incomplete (no TS_END)" ]
+	{ sed -n 1,2p "$rec"; printf 'u 2 2'; } >"$BATS_TEST_TMPDIR/cut"
+	run -3 --separate-stderr sh -c "dblkread <'$BATS_TEST_TMPDIR/cut' >/dev/null"
+	[ "$stderr" = "dblkread: stdin: line 3: last line has no newline (cut short?); the dump stream is incomplete (no TS_END)" ]
+}
+
 @test "an output that cannot be written gives exit 4, not the 3 of a bad stream" {
 	[ -w /dev/full ] || skip "no /dev/full to make a write fail"
 	run -4 --separate-stderr sh -c "dblkread <'$BATS_TEST_TMPDIR/rec' >/dev/full"
