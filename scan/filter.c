@@ -210,38 +210,55 @@ filter_add(struct scan *s, char *crit)
 }
 
 /* ino= lists: numbers, ranges a-b, or @file of those. */
+/* One item of an inode list, an inode or a range such as 100-199. */
+static void
+additem(struct scan *s, struct filter *f, char *item, const char *from)
+{
+	char *dash = strchr(item, '-');
+	uint32_t max = s->fs.maxino - 1;
+	long long a, b;
+
+	if (dash != NULL)
+		*dash = '\0';
+	if (parsenum(item, 1, max, &a) != 0 || (dash != NULL &&
+	    (parsenum(dash + 1, a, max, &b) != 0)))
+		die(DS_STARTUP, "-w ino=%s: \"%s%s%s\" is not an inode or a "
+		    "range of inodes from 1 to %u", from, item, dash ? "-" : "",
+		    dash ? dash + 1 : "", max);
+	if (dash == NULL)
+		b = a;
+	for (; a <= b; a++)
+		bm_set(f->inos, (uint64_t)a);
+}
+
+/* What separates the items of a list. */
+static const char inoseps[] = ", \t\n";
+
 static void
 addinos(struct scan *s, struct filter *f, const char *list, const char *from)
 {
-	char *copy = strdup(list), *tok, *dash;
-	long long a, b;
-	uint32_t max = s->fs.maxino - 1;
+	char *copy = strdup(list), *item;
 
 	if (copy == NULL)
 		die(DS_STARTUP, "out of memory");
-	for (tok = strtok(copy, ", \t\n"); tok != NULL;
-	    tok = strtok(NULL, ", \t\n")) {
-		dash = strchr(tok, '-');
-		if (dash != NULL)
-			*dash = '\0';
-		if (parsenum(tok, 1, max, &a) != 0 || (dash != NULL &&
-		    (parsenum(dash + 1, a, max, &b) != 0)))
-			die(DS_STARTUP, "-w ino=%s: \"%s%s%s\" is not an inode "
-			    "or a range of inodes from 1 to %u", from, tok,
-			    dash ? "-" : "", dash ? dash + 1 : "", max);
-		if (dash == NULL)
-			b = a;
-		for (; a <= b; a++)
-			bm_set(f->inos, (uint64_t)a);
-	}
+	for (item = strtok(copy, inoseps); item != NULL;
+	    item = strtok(NULL, inoseps))
+		additem(s, f, item, from);
 	free(copy);
 }
 
+/*
+ * The lists of @file, an item at a time: however long its lines, no
+ * number is cut in two (a line read in pieces would turn 123 into 12
+ * and 3), and a NUL byte cannot hide the rest of a line.
+ */
 static void
 readinos(struct scan *s, struct filter *f, const char *arg)
 {
-	char line[4096];
+	char item[64];
+	size_t n = 0;
 	FILE *fp;
+	int c;
 
 	if (arg[0] != '@') {
 		addinos(s, f, arg, arg);
@@ -250,8 +267,26 @@ readinos(struct scan *s, struct filter *f, const char *arg)
 	fp = fopen(arg + 1, "r");
 	if (fp == NULL)
 		die(DS_STARTUP, "-w ino=%s:", arg);
-	while (fgets(line, sizeof(line), fp) != NULL)
-		addinos(s, f, line, arg);
+	for (;;) {
+		c = getc(fp);
+		if (c != EOF && (c == '\0' || strchr(inoseps, c) == NULL)) {
+			if (c == '\0' || n == sizeof(item) - 1) {
+				item[n] = '\0';
+				die(DS_STARTUP, "-w ino=%s: \"%s%s\" is not an "
+				    "inode or a range of inodes", arg, item,
+				    c == '\0' ? "\\0..." : "...");
+			}
+			item[n++] = (char)c;
+			continue;
+		}
+		if (n > 0) {
+			item[n] = '\0';
+			additem(s, f, item, arg);
+			n = 0;
+		}
+		if (c == EOF)
+			break;
+	}
 	if (ferror(fp))
 		die(DS_STARTUP, "-w ino=%s: read error:", arg);
 	fclose(fp);

@@ -223,6 +223,24 @@ check_filter() {
 	[ "$(cd "$out" && find . -type f | wc -l)" = 3 ]
 }
 
+@test "-w ino=@file reads an item at a time: a number across the 4 KiB of a line read in pieces stays whole, a NUL byte is refused" {
+	local a b n list="$BATS_TEST_TMPDIR/list"
+	dscan -qp "$IMG" >"$BATS_TEST_TMPDIR/all"
+	a=$(awk '$1 == "i" { i = $2 } $1 == "n" && $3 == "/home/alice/photo" { print i }' "$BATS_TEST_TMPDIR/all")
+	b=$(awk '$1 == "i" { i = $2 } $1 == "n" && $3 == "/types/owned" { print i }' "$BATS_TEST_TMPDIR/all")
+	[ "${#a}" -ge 2 ] && [ -n "$b" ]
+	# one line: b, then blanks up to byte 4094, where a begins, so that
+	# a line read into 4096 bytes would end inside a
+	{ printf '%s,' "$b"; printf '%*s' $((4094 - ${#b} - 1)) ''; printf '%s\n' "$a"; } >"$list"
+	n=$(head -c 4094 "$list" | wc -c)
+	[ "$n" = 4094 ] && [ "$(head -c 4095 "$list" | tail -c 1)" = "${a:0:1}" ]
+	check_filter "ino=@$list" "\$2 == $a || \$2 == $b"
+	printf '%s\0%s\n' "$b" "$a" >"$list"
+	run -1 --separate-stderr dscan -q -w "ino=@$list" "$IMG"
+	[ -z "$output" ]
+	[ "$stderr" = "dscan: -w ino=@$list: \"$b\\0...\" is not an inode or a range of inodes" ]
+}
+
 @test "-w newer= takes seconds, a ctime date and level:N from the dumpdates file" {
 	local img="$BATS_TEST_TMPDIR/img" dd="$BATS_TEST_TMPDIR/dumpdates"
 	cp "$IMG" "$img"
