@@ -85,7 +85,10 @@ writefull(int fd, const void *buf, size_t n)
  * stages then changes hands every megabyte instead of every 64 KB.
  * Linux has F_SETPIPE_SZ (fcntl.h hides it without _GNU_SOURCE, so it
  * is named here by its number); elsewhere, and if the system says no,
- * the pipe stays as it is.
+ * the pipe stays as it is.  Only on Linux: a C library that names it
+ * elsewhere (musl does, whatever the system) names a call the system
+ * would not have, and a build made as on a BSD (t/tools/bsdflags) must
+ * keep the 64 KiB pipes a BSD has.
  */
 #if defined(__linux__) && !defined(F_SETPIPE_SZ)
 #define F_SETPIPE_SZ	1031
@@ -94,7 +97,7 @@ writefull(int fd, const void *buf, size_t n)
 void
 bigpipe(int fd)
 {
-#ifdef F_SETPIPE_SZ
+#if defined(__linux__) && defined(F_SETPIPE_SZ)
 	struct stat sb;
 
 	if (fstat(fd, &sb) == 0 && S_ISFIFO(sb.st_mode))
