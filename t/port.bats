@@ -158,12 +158,13 @@ portable_build() {
 	same_tree "$T/src" "$T/out1" -p s
 
 	# The portable bin/dump, on the image and on it as a raw disk
-	# (whole sectors, no map: the shim works in glibc programs only).
+	# (whole sectors, no map: the shim works in glibc programs only,
+	# so a musl build leaves this part out).
 	run -0 "$P/bin/dump" -0 -b 64 -f "$T/p.dump" "$T/img"
 	restore_into "$T/p.dump" "$T/out2"
 	same_tree "$T/src" "$T/out2" -p s
-	if ldd "$P/bin/dblkread" 2>/dev/null | grep -q 'libc\.so\.6' &&
-	    [ -f "$TOP/t/tools/bin/sectorshim.so" ]; then
+	if ldd "$P/bin/dblkread" 2>/dev/null | grep -q 'libc\.so\.6'; then
+		need_sectorshim
 		run -0 --separate-stderr shimmed 512 "$T/img" \
 		    env SECTOR_MAPLOG="$T/maps" sh -c '"$1" -0 -f - "$2" >"$3"' \
 		    sh "$P/bin/dump" "$T/img" "$T/raw.dump"
