@@ -210,7 +210,8 @@ filter_add(struct scan *s, char *crit)
 }
 
 /* ino= lists: numbers, ranges a-b, or @file of those. */
-/* One item of an inode list, an inode or a range such as 100-199. */
+
+/* One item of a list: an inode, or a range such as 100-199. */
 static void
 additem(struct scan *s, struct filter *f, char *item, const char *from)
 {
