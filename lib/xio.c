@@ -97,7 +97,7 @@ writefull(int fd, const void *buf, size_t n)
 void
 bigpipe(int fd)
 {
-#if defined(__linux__) && defined(F_SETPIPE_SZ)
+#ifdef __linux__
 	struct stat sb;
 
 	if (fstat(fd, &sb) == 0 && S_ISFIFO(sb.st_mode))

@@ -103,20 +103,10 @@ asbsd() {
 	[[ "$output" != *shm_open* ]]
 }
 
-# portable_build DIR: the programs built into DIR as on a BSD, with the
-# flags of t/tools/bsdflags (no __linux__: none of Linux's own calls).
-portable_build() {
-	local dir=$1
-	mkdir -p "$dir"
-	cp -R Makefile bin scan blkread tapewr ddate lib "$dir/"
-	make -s -C "$dir" clean >/dev/null
-	make -s -C "$dir" CC="$CC" CPPFLAGS="$(CC=$CC t/tools/bsdflags)" all >/dev/null
-}
-
 @test "the BSDs' code path, built without __linux__, runs whole: no splice, vmsplice or pipe resizing, the same dump byte for byte through 64 KiB pipes, and it restores, from a raw disk too" {
 	local T=$BATS_TEST_TMPDIR P=$BATS_TEST_TMPDIR/port b f
 	need_strace
-	portable_build "$P"
+	CC=$CC t/tools/bsdbuild "$P"
 	# Built without them: no object calls splice or vmsplice, where the
 	# Linux build's do.
 	run -0 nm -u "$P"/*/*.o
