@@ -42,6 +42,8 @@
  * is met and salvaged exactly as without the map.  A fault anywhere
  * else, or either signal sent with kill(2), still does what it did.
  */
+#include "feature.h"	/* SA_SIGINFO and sa_sigaction on FreeBSD */
+
 #include <sys/types.h>
 #include <sys/mman.h>
 
