@@ -17,8 +17,8 @@ LDLIBS =
 AR = ar
 
 LIBHDR = lib/ask.h lib/bitmap.h lib/bmap.h lib/bytes.h lib/dir.h lib/dumpdates.h lib/esc.h \
-	lib/feature.h lib/msg.h lib/num.h lib/spcl.h lib/str.h lib/stream.h lib/ufs.h lib/xio.h
-LIBOBJ = lib/ask.o lib/bmap.o lib/dir.o lib/ddupdate.o lib/dumpdates.o lib/esc.o lib/msg.o lib/num.o lib/spcl.o \
+	lib/feature.h lib/handoff.h lib/msg.h lib/num.h lib/spcl.h lib/str.h lib/stream.h lib/ufs.h lib/xio.h
+LIBOBJ = lib/ask.o lib/bmap.o lib/dir.o lib/ddupdate.o lib/dumpdates.o lib/esc.o lib/handoff.o lib/msg.o lib/num.o lib/spcl.o \
 	lib/stream.o lib/ufs.o lib/xio.o
 SCANOBJ = scan/dirahead.o scan/dscan.o scan/filter.o scan/mapdirs.o scan/names.o scan/pass.o \
 	scan/summary.o scan/tree.o

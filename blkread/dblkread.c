@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,7 @@ struct blkread {
 	int		 rsync;		/* -r: no dates; 2 (-R): no atimes */
 	unsigned long	 maxerrors;	/* -I: read errors before asking */
 	int		 readercopies;	/* -S */
+	int		 hofd;		/* -H: the hand-off's file, or -1 */
 	/* the dscan stream read so far */
 	uint64_t	 lineno;	/* of the line being handled */
 	uint32_t	 maxino;
@@ -101,7 +103,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: dblkread [-RrSU] [-d special] [-E le|be] "
-	    "[-F ufs2|nfs] [-I errors]\n");
+	    "[-F ufs2|nfs] [-H fd] [-I errors]\n");
 	exit(BR_STARTUP);
 }
 
@@ -681,10 +683,13 @@ onheader(struct blkread *b, const struct line *ln)
 	b->used = bm_new(h->maxino);
 	b->dumped = bm_new(h->maxino);
 	if (b->used == NULL || b->dumped == NULL || obuf_open(&b->ds.obuf,
-	    STDOUT_FILENO, OBSIZE, b->readercopies) != 0 ||
+	    STDOUT_FILENO, OBSIZE, b->readercopies, b->hofd) != 0 ||
 	    ra_open(&b->dev.ra, b->dev.fd, (size_t)h->fsize,
 	    (off_t)h->fssize * h->fsize) != 0)
 		die(BR_STARTUP, "out of memory for %u inodes", h->maxino);
+	if (b->hofd >= 0 && !b->ds.obuf.handoff)
+		warnmsg("-H %d: %s; the stream goes through the pipe",
+		    b->hofd, b->ds.obuf.ho.err);
 	b->ds.ob = obuf_cur(&b->ds.obuf);
 	obuf_device(&b->ds.obuf, b->dev.fd, (size_t)h->fsize, readdeferred, b);
 	memset(sp, 0, sizeof(*sp));
@@ -928,7 +933,8 @@ main(int argc, char *argv[])
 	b.forcelayout = -1;
 	b.ds.be = hostbe();
 	b.maxerrors = 32;
-	while ((ch = getopt(argc, argv, "d:E:F:I:RrSU")) != -1) {
+	b.hofd = -1;
+	while ((ch = getopt(argc, argv, "d:E:F:H:I:RrSU")) != -1) {
 		switch (ch) {
 		case 'd':
 			b.devarg = optarg;
@@ -938,6 +944,9 @@ main(int argc, char *argv[])
 			break;
 		case 'F':
 			b.forcelayout = layoutarg(optarg);
+			break;
+		case 'H':
+			b.hofd = (int)numarg(optarg, "-H", 3, INT_MAX);
 			break;
 		case 'I':
 			b.maxerrors = (unsigned long)numarg(optarg, "-I", 0,

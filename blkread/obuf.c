@@ -184,16 +184,24 @@ rotate(struct obuf *ob)
 /*
  * Buffers of size bytes for output to fd; readercopies: the reader of
  * fd is known to copy what it reads (read(2), no splice), so pages may
- * be handed to it.  Returns 0, or -1 when out of memory.
+ * be handed to it; hofd, if not -1: the shared file of a hand-off,
+ * whose buffers are then used (when it cannot be made, ob->ho.err says
+ * why, and the stream goes into fd).  Returns 0, or -1 when out of
+ * memory.
  */
 int
-obuf_open(struct obuf *ob, int fd, size_t size, int readercopies)
+obuf_open(struct obuf *ob, int fd, size_t size, int readercopies, int hofd)
 {
 	memset(ob, 0, sizeof(*ob));
 	ob->fd = fd;
 	ob->size = size;
 	ob->nbuf = 1;
 	ob->devfd = -1;
+	if (hofd >= 0 &&
+	    ho_create(&ob->ho, hofd, fd, OBUF_NHANDOFF, size) == 0) {
+		ob->handoff = 1;
+		return 0;
+	}
 #ifdef HAVE_VMSPLICE
 	if (readercopies && splicesetup(ob) == 0) {
 		ob->splice = 1;
@@ -210,7 +218,7 @@ obuf_open(struct obuf *ob, int fd, size_t size, int readercopies)
 unsigned char *
 obuf_cur(const struct obuf *ob)
 {
-	return ob->buf[ob->cur];
+	return ob->handoff ? ho_buffer(&ob->ho) : ob->buf[ob->cur];
 }
 
 /* Send len bytes at p: handed to the pipe, or written.  0, or -1. */
@@ -330,6 +338,8 @@ obuf_send(struct obuf *ob, size_t len)
 	size_t pos = 0;
 	int i;
 
+	if (ob->handoff)
+		return ho_send(&ob->ho, len);
 	for (i = 0; i < ob->ndefer; i++) {
 		const struct obuf_defer *d = &ob->defer[i];
 
@@ -367,7 +377,7 @@ obuf_device(struct obuf *ob, int devfd, size_t unit, obuf_readfn *readfn,
 #ifdef HAVE_VMSPLICE
 	struct stat sb;
 
-	if (unit == 0 || fstat(ob->fd, &sb) != 0 || !S_ISFIFO(sb.st_mode))
+	if (unit == 0 || ob->handoff || fstat(ob->fd, &sb) != 0 || !S_ISFIFO(sb.st_mode))
 		return;
 	ob->devfd = devfd;
 	ob->devunit = unit;

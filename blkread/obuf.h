@@ -6,6 +6,9 @@
  * may still hold a page of it.  There, large stretches of file data can
  * also be left unread in the buffer and moved from the device's cache
  * into the pipe with splice(2) when the buffer is sent (obuf_defer).
+ * Or, given the descriptor of a hand-off's file (dblkread -H), the
+ * buffers are the hand-off's, in memory shared with dtapewr, and only
+ * notices go to stdout (handoff.h).
  */
 #ifndef OBUF_H
 #define OBUF_H
@@ -15,9 +18,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "handoff.h"
+
 #define OBUF_MAX	8	/* buffers in rotation, at most */
 #define OBUF_NDEFER	256	/* stretches deferred in one buffer, at most */
 #define OBUF_NCOPY	256	/* stretches never lent, in one buffer */
+#define OBUF_NHANDOFF	4	/* buffers of the hand-off */
 
 /*
  * A stretch of the buffer that is to come from the device: its bytes
@@ -54,6 +60,8 @@ struct obuf {
 	int		 nbuf;
 	int		 cur;		/* the buffer being filled */
 	int		 splice;	/* pages are handed to the pipe */
+	int		 handoff;	/* the buffers are ho's (handoff.h) */
+	struct handoff	 ho;
 	uint64_t	 sent;		/* bytes sent so far */
 	uint64_t	 pipemax;	/* the largest pipe size seen */
 	/* deferred stretches of the buffer being filled, in order */
@@ -70,7 +78,7 @@ struct obuf {
 };
 
 int		 obuf_open(struct obuf *ob, int fd, size_t size,
-		    int readercopies);
+		    int readercopies, int hofd);
 unsigned char	*obuf_cur(const struct obuf *ob);
 int		 obuf_send(struct obuf *ob, size_t len);
 void		 obuf_device(struct obuf *ob, int devfd, size_t unit,

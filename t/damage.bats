@@ -8,9 +8,12 @@ load helper
 load damage
 
 setup_file() {
-	# Enough inodes that dscan is still writing when a dump stalls.
+	# Enough inodes that dscan is still writing when a dump stalls,
+	# and enough data (80 MB) that dblkread is too: its hand-off to
+	# dtapewr and dtapewr's ring hold over 20 MB.
 	mkdir -p "$BATS_FILE_TMPDIR/lots"
-	(cd "$BATS_FILE_TMPDIR/lots" && seq 1 20000 | xargs touch)
+	(cd "$BATS_FILE_TMPDIR/lots" &&
+	    head -c $((20000 * 4096)) /dev/zero | split -a 5 -d -b 4096 - f)
 	BATS_TEST_TMPDIR=$BATS_FILE_TMPDIR mkimage "$BATS_FILE_TMPDIR/lots" \
 	    "$BATS_FILE_TMPDIR/lots.img" 2 8192 1024
 	damage_images

@@ -234,5 +234,7 @@ outgrows() {
 	[ "$stderr" = "dtapewr: -b: \"0\" is not a number from 1 to 1024" ]
 	run -1 --separate-stderr dtapewr
 	[ "$stderr" = "usage: dtapewr [-acMZ] [-B kilobytes] [-b blocksize] [-d density] [-E blocks]
-               [-I seconds] [-n writers] [-s feet] -f file[,file...] | -P command" ]
+               [-H fd] [-I seconds] [-n writers] [-s feet] -f file[,file...] | -P command" ]
+	run -1 --separate-stderr dtapewr -H 2 -f x
+	[ "$stderr" = "dtapewr: -H: \"2\" is not a number from 3 to 2147483647" ]
 }

@@ -316,11 +316,13 @@ write keep/other '"$BATS_TEST_TMPDIR"'/newcontent'
 @test "a stage killed in the middle leaves dumpdates as it was" {
 	local stage pid
 	# Big enough that every stage is still at work when the FIFO stalls:
-	# dscan's lines alone fill several pipes.
+	# dscan's lines alone fill several pipes, and the 80 MB of data
+	# more than dblkread's hand-off and dtapewr's ring hold (20 MB).
 	mkdir "$SRC/many"
 	# (Not aged: only dumpdates is looked at here, and ufsedit looks up
 	# each of 20000 names in one directory, slowly under ASan.)
-	(cd "$SRC/many" && seq 1 20000 | xargs touch)
+	(cd "$SRC/many" &&
+	    head -c $((20000 * 4096)) /dev/zero | split -a 5 -d -b 4096 - f)
 	mkimage "$SRC" "$IMG" 2 8192 1024
 	dumpat 0 "$BATS_TEST_TMPDIR/d0"
 	cp "$DD" "$BATS_TEST_TMPDIR/before"

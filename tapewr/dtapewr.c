@@ -26,7 +26,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: dtapewr [-acMZ] [-B kilobytes] [-b blocksize] "
 	    "[-d density] [-E blocks]\n"
-	    "               [-I seconds] [-n writers] [-s feet] "
+	    "               [-H fd] [-I seconds] [-n writers] [-s feet] "
 	    "-f file[,file...] | -P command\n");
 	exit(TW_STARTUP);
 }
@@ -419,7 +419,8 @@ firstrecord(struct tw *t)
 		stopnow(t);
 	if (m == -2)
 		exit(TW_ABORT);
-	if (t->in.chk.records == 0 && input_unread(&t->in) == 0) {
+	if (t->in.eof && t->in.chk.records == 0 &&
+	    input_unread(&t->in) == 0) {
 		if (fstat(STDIN_FILENO, &sb) != 0 || !S_ISFIFO(sb.st_mode))
 			warnmsg("stdin: empty: no dump stream; nothing written");
 		exit(TW_STARTUP);
@@ -442,7 +443,7 @@ setup(struct tw *t)
 	t->carry = malloc(2 * nrec * TP_BSIZE);
 	t->cmeta = calloc(2 * nrec, sizeof(*t->cmeta));
 	if (t->meta == NULL || t->nrec == NULL || t->carry == NULL ||
-	    t->cmeta == NULL || input_init(&t->in, STDIN_FILENO) != 0)
+	    t->cmeta == NULL || input_init(&t->in, STDIN_FILENO, t->hofd) != 0)
 		die(TW_STARTUP, "out of memory");
 	if (loop_init(t) != 0)
 		exit(TW_STARTUP);
@@ -501,7 +502,8 @@ main(int argc, char *argv[])
 	t.ntrec = 10;
 	t.nwriters = 3;
 	t.progress = 300;
-	while ((ch = getopt(argc, argv, "aB:b:cd:E:f:I:Mn:P:s:Z")) != -1) {
+	t.hofd = -1;
+	while ((ch = getopt(argc, argv, "aB:b:cd:E:f:H:I:Mn:P:s:Z")) != -1) {
 		switch (ch) {
 		case 'a':
 			aflag = 1;
@@ -523,6 +525,9 @@ main(int argc, char *argv[])
 			break;
 		case 'f':
 			files = optarg;
+			break;
+		case 'H':
+			t.hofd = (int)numarg(optarg, "-H", 3, INT_MAX);
 			break;
 		case 'I':
 			t.progress = (int)numarg(optarg, "-I", 0, 86400);

@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "handoff.h"
 #include "rmt.h"
 #include "spcl.h"
 #include "xio.h"
@@ -104,7 +105,14 @@ struct input {
 	char		 err[160];
 	readwait_fn	 wait;		/* the master's wait, before a read */
 	void		*waitarg;
+	int		 hofd;		/* -H: a hand-off's file, or -1 */
+	int		 handoff;	/* HO_*: is the input a hand-off? */
+	struct handoff	 ho;
 };
+
+#define HO_UNKNOWN	0	/* not yet known: nothing read */
+#define HO_NO		1	/* the input is the stream itself */
+#define HO_YES		2	/* the input is notices (handoff.h) */
 
 /* Where the volumes go. */
 struct outputs {
@@ -159,6 +167,7 @@ struct tw {
 	int64_t		 written;	/* records written, all volumes */
 	int		 inputdone;
 	int		 relay;		/* -Z: long runs' pages may move on */
+	int		 hofd;		/* -H: a hand-off's file, or -1 */
 	int		 relaying;	/* they do: pipes in and out */
 	int		 movable;	/* the run under way may move on */
 	int64_t		 relayblocks;	/* blocks the master sent, not the ring */
@@ -176,7 +185,7 @@ struct tw {
 	int64_t		 volfrom;	/* records written before it */
 };
 
-int	input_init(struct input *in, int fd);
+int	input_init(struct input *in, int fd, int hofd);
 int	input_next(struct input *in, unsigned char *dst, struct recmeta *m);
 size_t	input_unread(const struct input *in);
 void	input_offer(struct input *in, unsigned char *at, size_t room);

@@ -26,10 +26,11 @@
 #define INBUF		(1 << 20)
 
 int
-input_init(struct input *in, int fd)
+input_init(struct input *in, int fd, int hofd)
 {
 	memset(in, 0, sizeof(*in));
 	in->fd = fd;
+	in->hofd = hofd;
 	in->buf = malloc(INBUF);
 	in->win = in->buf;
 	in->cap = INBUF;
@@ -61,6 +62,37 @@ input_keep(struct input *in)
 }
 
 /*
+ * Up to want bytes of the stream into p, as read(2) would, from stdin or,
+ * when the input is a hand-off (handoff.h), from its buffers.  The first
+ * read tells which: a hand-off begins with a notice, which no dump
+ * stream does (its first four bytes are a record type).
+ */
+static ssize_t
+inread(struct input *in, unsigned char *p, size_t want)
+{
+	ssize_t n;
+
+	if (in->handoff == HO_YES)
+		return ho_read(&in->ho, p, want);
+	if (in->handoff == HO_NO || want < HO_NOTICE)
+		return read(in->fd, p, want);
+	if ((n = readfull(in->fd, p, HO_NOTICE)) < HO_NOTICE ||
+	    !ho_isnotice(p)) {
+		in->handoff = HO_NO;
+		return n;
+	}
+	if (in->hofd < 0) {
+		snprintf(in->ho.err, sizeof(in->ho.err), "the input is a "
+		    "hand-off (dblkread -H), and no -H names its file");
+		return -1;
+	}
+	if (ho_attach(&in->ho, in->hofd, in->fd, p) != 0)
+		return -1;
+	in->handoff = HO_YES;
+	return ho_read(&in->ho, p, want);
+}
+
+/*
  * Make sure a whole record is unread: 1, 0 at the end of the input,
  * -1 on an error (in->err says it), -2 if the wait for input gave up.
  */
@@ -87,12 +119,20 @@ fill(struct input *in)
 		else if (in->stopat > 0 && in->stopat <= in->consumed)
 			in->stopat = 0;
 		/* Read only once the master's poll says so, so that a
-		 * signal that comes meanwhile is never missed. */
-		if (in->wait != NULL && in->wait(in->waitarg, in->fd) != 0)
+		 * signal that comes meanwhile is never missed; but not
+		 * while a hand-off's buffer is at hand, for its writer
+		 * may be waiting for it. */
+		if (in->wait != NULL && !(in->handoff == HO_YES &&
+		    ho_ready(&in->ho)) && in->wait(in->waitarg, in->fd) != 0)
 			return -2;
-		n = read(in->fd, in->win + in->len, want);
+		errno = 0;
+		n = inread(in, in->win + in->len, want);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && in->ho.err[0] != '\0') {
+			snprintf(in->err, sizeof(in->err), "%s", in->ho.err);
+			return -1;
+		}
 		if (n < 0) {
 			snprintf(in->err, sizeof(in->err), "read: %s",
 			    strerror(errno));

@@ -58,7 +58,7 @@ relay_possible(const struct tw *t)
 	struct stat sb;
 
 	if (!t->relay || !t->out.pipeout || t->out.remote ||
-	    t->out.pipecmd != NULL)
+	    t->out.pipecmd != NULL || t->in.handoff == HO_YES)
 		return 0;
 	return fstat(t->out.fd, &sb) == 0 && S_ISFIFO(sb.st_mode) &&
 	    fstat(t->in.fd, &sb) == 0 && S_ISFIFO(sb.st_mode);
