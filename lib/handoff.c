@@ -100,6 +100,7 @@ ho_create(struct handoff *h, int fd, int pipe, uint32_t nbuf, size_t size)
 	static const unsigned char zero[65536];
 	struct stat sb;
 	off_t at;
+	ssize_t w;
 	size_t n;
 	void *p;
 
@@ -122,13 +123,17 @@ ho_create(struct handoff *h, int fd, int pipe, uint32_t nbuf, size_t size)
 		return fail(h, "not a regular file");
 	if (ftruncate(fd, 0) != 0)
 		return fail(h, "truncate");
-	for (at = 0; (size_t)at < h->maplen; at += (off_t)n) {
+	for (at = 0; (size_t)at < h->maplen; at += w) {
 		n = h->maplen - (size_t)at;
 		if (n > sizeof(zero))
 			n = sizeof(zero);
-		while (pwrite(fd, zero, n, at) != (ssize_t)n)
-			if (errno != EINTR)
-				return fail(h, "write");
+		if ((w = pwrite(fd, zero, n, at)) < 0 && errno == EINTR)
+			w = 0;
+		else if (w <= 0) {
+			if (w == 0)
+				errno = ENOSPC;
+			return fail(h, "write");
+		}
 	}
 	p = mmap(NULL, h->maplen, PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_NOSYNC, fd, 0);
