@@ -17,7 +17,12 @@ setup_file() {
 	ln -s ../small "$src/dir/link"
 	BATS_TEST_TMPDIR=$BATS_FILE_TMPDIR mkimage "$src" \
 	    "$BATS_FILE_TMPDIR/img" 2 8192 1024
-	dscan -q "$BATS_FILE_TMPDIR/img" >"$BATS_FILE_TMPDIR/rec"
+	dscan -q "$BATS_FILE_TMPDIR/img" >"$BATS_FILE_TMPDIR/small.rec"
+	# dblkread hands off only a stream estimated at 16 MiB or more: say
+	# 20 MB (the estimate goes into TS_TAPE, so every stream here is
+	# made from this one).
+	sed '1s/ blocks=[0-9]*/ blocks=20000/' "$BATS_FILE_TMPDIR/small.rec" \
+	    >"$BATS_FILE_TMPDIR/rec"
 	dblkread <"$BATS_FILE_TMPDIR/rec" >"$BATS_FILE_TMPDIR/stream"
 	# The whole hand-off in two files: the notices, and the shared file.
 	dblkread -H 7 <"$BATS_FILE_TMPDIR/rec" >"$BATS_FILE_TMPDIR/notices" \
@@ -83,35 +88,53 @@ poke() {
 	    dd bs=65536 status=none | cmp "$T/ref" -
 }
 
-@test "dump hands the stream over into a file and a pipe, but into stdout on Linux uses the pipe; DUMP_HANDOFF says otherwise" {
+@test "dump hands the stream over where uname is not Linux, into every output; DUMP_HANDOFF=1 everywhere, 0 nowhere" {
+	local h
 	need_strace
+	# DUMP_HANDOFF=1: into a file, a command and stdout.
 	run -0 strace -f -qq -s 4096 -e trace=execve -o "$T/file.tr" \
-	    dump -0 -r -f "$T/d" "$F/img"
+	    env DUMP_HANDOFF=1 dump -0 -r -f "$T/d" "$F/large.img"
 	grep -q 'dblkread", \["dblkread", "-S", "-r", "-H", "7"\]' "$T/file.tr"
 	grep -q 'dtapewr", \["dtapewr", "-f", "'"$T"'/d", "-H", "7", "-Z"\]' "$T/file.tr"
 	restore_into "$T/d" "$T/out"
-	same_tree "$F/src" "$T/out" -p s
+	same_tree "$F/large" "$T/out" -p s
 	run -0 strace -f -qq -s 4096 -e trace=execve -o "$T/pipe.tr" \
-	    dump -0 -r -P "cat >'$T/p'" "$F/img"
+	    env DUMP_HANDOFF=1 dump -0 -r -P "cat >'$T/p'" "$F/large.img"
 	grep -q '"dtapewr", "-P", .*"-H", "7"' "$T/pipe.tr"
 	cmp "$T/d" "$T/p"
 	run -0 strace -f -qq -s 4096 -e trace=execve -o "$T/out.tr" \
-	    sh -c "dump -0 -r -f - '$F/img' >'$T/o'"
+	    sh -c "DUMP_HANDOFF=1 dump -0 -r -f - '$F/large.img' >'$T/o'"
+	grep -q '"dtapewr", "-f", "-", "-H", "7"' "$T/out.tr"
 	cmp "$T/d" "$T/o"
-	if [ "$(uname -s)" = Linux ]; then
-		run ! grep -q '"-H"' "$T/out.tr"
-	else
-		grep -q '"-H"' "$T/out.tr"
-	fi
-	# DUMP_HANDOFF: 1 always, 0 never.
-	run -0 strace -f -qq -s 4096 -e trace=execve -o "$T/one.tr" \
-	    sh -c "DUMP_HANDOFF=1 dump -0 -r -f - '$F/img' >'$T/o1'"
-	grep -q '"dtapewr", "-f", "-", "-H", "7"' "$T/one.tr"
-	cmp "$T/d" "$T/o1"
+	# 0: none.
 	run -0 strace -f -qq -s 4096 -e trace=execve -o "$T/zero.tr" \
-	    env DUMP_HANDOFF=0 dump -0 -r -f "$T/d0" "$F/img"
+	    env DUMP_HANDOFF=0 dump -0 -r -f "$T/d0" "$F/large.img"
 	run ! grep -q '"-H"' "$T/zero.tr"
 	cmp "$T/d" "$T/d0"
+	# Unset: by uname.
+	run -0 strace -f -qq -s 4096 -e trace=execve -o "$T/unset.tr" \
+	    env -u DUMP_HANDOFF dump -0 -r -f "$T/du" "$F/large.img"
+	h=1
+	grep -q '"-H"' "$T/unset.tr" || h=
+	if [ "$(uname -s)" = Linux ]; then [ -z "$h" ]; else [ -n "$h" ]; fi
+	cmp "$T/d" "$T/du"
+}
+
+@test "a stream estimated to fit in the hand-off's buffers goes through the pipe, without a word" {
+	dblkread <"$F/small.rec" >"$T/ref"
+	run -0 --separate-stderr sh -c "dblkread -H 7 <'$F/small.rec' 7<>'$T/shared' |
+	    tee '$T/pipe' | dtapewr -H 7 -f '$T/out' 7<>'$T/shared' 2>/dev/null"
+	[ -z "$stderr" ]
+	cmp "$T/ref" "$T/pipe"
+	# At 16 MiB it hands off.
+	sed '1s/ blocks=[0-9]*/ blocks=16384/' "$F/small.rec" >"$T/rec"
+	dblkread -H 7 <"$T/rec" 7<>"$T/shared" | tee "$T/pipe2" |
+	    dtapewr -H 7 -f "$T/out2" 7<>"$T/shared" 2>/dev/null
+	[ "$(wc -c <"$T/pipe2")" -lt 1000 ]
+	sed '1s/ blocks=[0-9]*/ blocks=16383/' "$F/small.rec" >"$T/rec"
+	dblkread -H 7 <"$T/rec" 7<>"$T/shared" | tee "$T/pipe3" |
+	    dtapewr -H 7 -f "$T/out3" 7<>"$T/shared" 2>/dev/null
+	[ "$(wc -c <"$T/pipe3")" -gt 1000000 ]
 }
 
 @test "a reader gone while dblkread waits for a buffer ends it by SIGPIPE at once, and a buffer given back is filled again" {
