@@ -377,7 +377,8 @@ obuf_device(struct obuf *ob, int devfd, size_t unit, obuf_readfn *readfn,
 #ifdef HAVE_VMSPLICE
 	struct stat sb;
 
-	if (unit == 0 || ob->handoff || fstat(ob->fd, &sb) != 0 || !S_ISFIFO(sb.st_mode))
+	if (unit == 0 || ob->handoff || fstat(ob->fd, &sb) != 0 ||
+	    !S_ISFIFO(sb.st_mode))
 		return;
 	ob->devfd = devfd;
 	ob->devunit = unit;

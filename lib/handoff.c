@@ -20,10 +20,10 @@
  *
  * The count of buffers given back is the only thing both sides write
  * and read in memory, so it alone needs ordering (and 32 bits, which
- * every processor reads and writes whole without a library): the reader's copies
- * out of a buffer come before its count says so (a release), and the
- * writer's reads of the count before it writes into the buffer again
- * (an acquire).  gcc and clang, the compilers of every system here,
+ * every processor reads and writes whole without a library): the
+ * reader's copies out of a buffer come before its count says so (a
+ * release), and the writer's reads of the count before it writes into
+ * the buffer again (an acquire).  gcc and clang, the compilers of every system here,
  * have those as built-ins; without them the hand-off is not built and
  * the stream goes through the pipe.
  */
