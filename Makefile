@@ -143,14 +143,16 @@ FUZZWORK = /tmp/dump-fuzz
 FUZZOPTS = -timeout=10 -close_fd_mask=2 -print_final_stats=1
 # harness:max_len
 FUZZRUNS = superblock:327680 inode:327680 dir:4101 lines:16384 \
-	stream:65537 dumpdates:8192
+	stream:65537 dumpdates:8192 handoff:4096
 FUZZSRC = $(LIBOBJ:.o=.c)
 FUZZDEP = t/fuzz/fuzz.h $(FUZZSRC) $(LIBHDR)
 FUZZBIN = t/fuzz/bin/superblock t/fuzz/bin/inode t/fuzz/bin/dir \
-	t/fuzz/bin/lines t/fuzz/bin/stream t/fuzz/bin/dumpdates
+	t/fuzz/bin/lines t/fuzz/bin/stream t/fuzz/bin/dumpdates \
+	t/fuzz/bin/handoff
 FUZZCHECK = t/fuzz/bin/superblock-check t/fuzz/bin/inode-check \
 	t/fuzz/bin/dir-check t/fuzz/bin/lines-check \
-	t/fuzz/bin/stream-check t/fuzz/bin/dumpdates-check
+	t/fuzz/bin/stream-check t/fuzz/bin/dumpdates-check \
+	t/fuzz/bin/handoff-check
 FUZZCHECKDEP = t/fuzz/driver.c t/fuzz/fuzz.h lib/libdump.a
 
 fuzz: $(FUZZBIN)
@@ -199,6 +201,11 @@ t/fuzz/bin/dumpdates: t/fuzz/fuzz_dumpdates.c $(FUZZDEP)
 	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ t/fuzz/fuzz_dumpdates.c \
 	    $(FUZZSRC)
 
+t/fuzz/bin/handoff: t/fuzz/fuzz_handoff.c $(FUZZDEP)
+	mkdir -p t/fuzz/bin
+	$(FUZZCC) $(CPPFLAGS) $(FUZZFLAGS) -o $@ t/fuzz/fuzz_handoff.c \
+	    $(FUZZSRC)
+
 t/fuzz/bin/superblock-check: t/fuzz/fuzz_superblock.c $(FUZZCHECKDEP)
 	mkdir -p t/fuzz/bin
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ t/fuzz/fuzz_superblock.c \
@@ -227,6 +234,11 @@ t/fuzz/bin/stream-check: t/fuzz/fuzz_stream.c $(FUZZCHECKDEP)
 t/fuzz/bin/dumpdates-check: t/fuzz/fuzz_dumpdates.c $(FUZZCHECKDEP)
 	mkdir -p t/fuzz/bin
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ t/fuzz/fuzz_dumpdates.c \
+	    t/fuzz/driver.c lib/libdump.a $(LDLIBS)
+
+t/fuzz/bin/handoff-check: t/fuzz/fuzz_handoff.c $(FUZZCHECKDEP)
+	mkdir -p t/fuzz/bin
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ t/fuzz/fuzz_handoff.c \
 	    t/fuzz/driver.c lib/libdump.a $(LDLIBS)
 
 .PHONY: fuzz fuzzcheck

@@ -6,7 +6,7 @@
 
 load helper
 
-HARNESSES="superblock inode dir lines stream dumpdates"
+HARNESSES="superblock inode dir lines stream dumpdates handoff"
 
 setup_file() {
 	make -C "$TOP" fuzzcheck >"$BATS_FILE_TMPDIR/make.out" 2>&1 || {
@@ -73,6 +73,10 @@ corpus() {
 
 @test "the dumpdates reader and date parser pass over their seeds" {
 	corpus dumpdates
+}
+
+@test "the hand-off's reader passes over its seeds" {
+	corpus handoff
 }
 
 @test "every reproducer kept in regress/ runs clean under its harness" {
