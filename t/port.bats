@@ -98,6 +98,31 @@ asbsd() {
 	! grep -q '__linux__' blkread/readahead.c
 }
 
+@test "the hand-off (lib/handoff.c) needs nothing of Linux: it compiles under each BSD's rules, with its atomics, and a 32-bit build links without libatomic" {
+	local os
+	for os in FreeBSD NetBSD OpenBSD DragonFly; do
+		# shellcheck disable=SC2086 # CC may hold flags
+		run -0 $CC -fsyntax-only -std=c99 -Wall -Wextra -Werror \
+		    "${CPPFLAGS_WORDS[@]}" -D_DEFAULT_SOURCE -U__linux__ \
+		    -D"__${os}__" -It/tools/bsdhdr lib/handoff.c
+		# built in, not the fallback to the pipe
+		run -0 asbsd "$os" lib/handoff.c "${CPPFLAGS_WORDS[@]}" \
+		    -D_DEFAULT_SOURCE -U__linux__
+		[[ "$output" == *"__atomic_load_n("* ]]
+		[[ "$output" == *"__atomic_store_n("* ]]
+	done
+	! grep -q '__linux__' lib/handoff.c
+	printf 'int main(void) { return 0; }\n' >"$BATS_TEST_TMPDIR/any.c"
+	$CC -m32 -o "$BATS_TEST_TMPDIR/any" "$BATS_TEST_TMPDIR/any.c" 2>/dev/null ||
+	    skip "$CC cannot build 32-bit programs here (Debian: apt-get install gcc-multilib; musl-gcc never can)"
+	# the reader and the writer linked whole, with no library but libc
+	printf '#include "handoff.h"\nint main(void) { struct handoff h; return ho_create(&h, 3, 1, 4, 4096) + (int)ho_read(&h, 0, 0); }\n' \
+	    >"$BATS_TEST_TMPDIR/ho.c"
+	# shellcheck disable=SC2086 # CC may hold flags
+	run -0 $CC -m32 -std=c99 -Wall -Wextra -Werror "${CPPFLAGS_WORDS[@]}" \
+	    -o "$BATS_TEST_TMPDIR/ho" "$BATS_TEST_TMPDIR/ho.c" lib/handoff.c lib/xio.c
+}
+
 @test "off_t is 64 bits in a 32-bit build" {
 	# a whole program: musl-gcc -m32 compiles against 64-bit headers
 	# but has no 32-bit library to link with
