@@ -247,3 +247,21 @@ poke() {
 	[ "$(grep -c '^dblkread:' <<<"$stderr")" = 1 ]
 	cmp "$T/ref" "$T/c"
 }
+
+@test "volumes split by -B through the hand-off are the volumes through the pipe, and restore -M reads them back" {
+	local f
+	dblkread <"$F/large.rec" | dtapewr -B 9000 -M -f "$T/ref" 2>/dev/null
+	dblkread -H 7 <"$F/large.rec" 7<>"$T/shared" |
+	    dtapewr -H 7 -B 9000 -M -f "$T/ho" 7<>"$T/shared" 2>/dev/null
+	[ -e "$T/ho005" ]
+	for f in "$T"/ref0*; do
+		cmp "$f" "$T/ho${f#"$T/ref"}"
+	done
+	[ ! -e "$T/ho$(printf %03d $(($(ls "$T"/ref0* | wc -l) + 1)))" ]
+	mkdir "$T/out"
+	(cd "$T/out" && restore -xaoM -f "$T/ho" </dev/null) >/dev/null 2>"$T/rerr" || {
+		cat "$T/rerr" >&2
+		false
+	}
+	same_tree "$F/large" "$T/out" -p s
+}
