@@ -265,3 +265,20 @@ poke() {
 	}
 	same_tree "$F/large" "$T/out" -p s
 }
+
+@test "the operator asked for the next volume while dblkread waits on the hand-off: the dump goes on, the same volumes" {
+	dblkread <"$F/large.rec" | dtapewr -B 20000 -M -f "$T/ref" 2>/dev/null
+	[ -e "$T/ref003" ] && [ ! -e "$T/ref004" ]
+	# (descriptor 8: onterminal writes the answers on 7)
+	run onterminal "mv $T/one $T/w001
+yes
+mv $T/one $T/w002
+yes" "dblkread -H 8 <$F/large.rec 8<>$T/shared | dtapewr -H 8 -B 20000 -f $T/one 8<>$T/shared; echo exit \$?"
+	run cat "$T/tty.out"
+	[[ "$output" == *"  DUMP: Change Volumes: Mount volume #3"* ]]
+	[[ "$output" == *"exit 0"* ]]
+	mv "$T/one" "$T/w003"
+	cmp "$T/ref001" "$T/w001"
+	cmp "$T/ref002" "$T/w002"
+	cmp "$T/ref003" "$T/w003"
+}

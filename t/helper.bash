@@ -414,3 +414,37 @@ freebsd_dump() {
 	shift 2
 	dscan -q "$img" | without 10 | dblkread "$@" >"$out"
 }
+
+# onterminal ANSWERS COMMAND: run COMMAND on a pseudo-terminal, answering
+# each question with the next line of ANSWERS once it is asked; a line
+# "mv A B" instead moves a volume away before the next answer, and a
+# line "kill ..." sends a signal while the question waits.
+onterminal() {
+	local answers=$1 cmd=$2 n=0 line
+	# Afresh: the questions of an earlier call, still in tty.out until
+	# script truncates it, would be taken for this call's.
+	rm -f "$BATS_TEST_TMPDIR/tty.in"
+	: >"$BATS_TEST_TMPDIR/tty.out"
+	mkfifo "$BATS_TEST_TMPDIR/tty.in"
+	script -q -c "$cmd" /dev/null <"$BATS_TEST_TMPDIR/tty.in" \
+	    >"$BATS_TEST_TMPDIR/tty.out" 2>&1 &
+	local pid=$!
+	exec 7>"$BATS_TEST_TMPDIR/tty.in"
+	while IFS= read -r line; do
+		# Wait for the next question before acting.
+		for _ in $(seq 1 200); do
+			[ "$(grep -o '("yes" or "no")' "$BATS_TEST_TMPDIR/tty.out" | wc -l)" -gt "$n" ] && break
+			sleep 0.05
+		done
+		case $line in
+		mv\ * | kill\ *)
+			eval "$line"
+			continue
+			;;
+		esac
+		n=$((n + 1))
+		echo "$line" >&7
+	done <<<"$answers"
+	exec 7>&-
+	wait "$pid"
+}
