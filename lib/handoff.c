@@ -325,9 +325,12 @@ giveback(struct handoff *h)
 
 /*
  * Up to n bytes of the stream into dst, as read(2) would: the bytes
- * copied, 0 at the end of the stream, -1 with h->err set.  A buffer is
- * given back as soon as its last byte is copied.  It blocks only to read
- * a notice, and only when ho_ready says none is at hand.
+ * copied, 0 at the end of the stream, -1 with h->err set, or HO_AGAIN
+ * when the notice read was one of nothing (wait, and call again).  A
+ * buffer is given back as soon as its last byte is copied.  When
+ * ho_ready says no bytes are at hand, it reads one notice: call it then
+ * only once the pipe is readable, for a notice is written whole (24
+ * bytes, fewer than PIPE_BUF) and then is read without waiting.
  */
 ssize_t
 ho_read(struct handoff *h, void *dst, size_t n)
@@ -335,7 +338,7 @@ ho_read(struct handoff *h, void *dst, size_t n)
 	unsigned char note[HO_NOTICE];
 	ssize_t got;
 
-	while (!ho_ready(h)) {
+	if (!ho_ready(h)) {
 		if (h->holding)
 			giveback(h);
 		got = readfull(h->pipe, note, sizeof(note));
@@ -350,6 +353,8 @@ ho_read(struct handoff *h, void *dst, size_t n)
 		}
 		if (takenotice(h, note) != 0)
 			return -1;
+		if (!ho_ready(h))
+			return HO_AGAIN;
 	}
 	if (n > h->curlen - h->curoff)
 		n = h->curlen - h->curoff;

@@ -18,6 +18,7 @@
 #define HO_HEADER	4096	/* bytes of the file's header */
 #define HO_MAXBUF	64	/* buffers, at most */
 #define HO_MAXSIZE	((size_t)64 << 20)	/* bytes of a buffer, at most */
+#define HO_AGAIN	(-2)	/* ho_read took a notice of nothing */
 
 struct handoff {
 	int		 fd;		/* the shared file */

@@ -282,3 +282,28 @@ yes" "dblkread -H 8 <$F/large.rec 8<>$T/shared | dtapewr -H 8 -B 20000 -f $T/one
 	cmp "$T/ref002" "$T/w002"
 	cmp "$T/ref003" "$T/w003"
 }
+
+# sleeping PID: the process PID waits (in a system call), not running.
+sleeping() {
+	[[ "$(ps -o stat= -p "$1")" == S* ]]
+}
+
+@test "a stop signal while dtapewr waits for the rest of its first bytes ends it at once" {
+	local pid
+	mkfifo "$T/in"
+	dtapewr -H 7 -f "$T/out" <"$T/in" 7<>"$T/shared" 2>"$T/err" &
+	pid=$!
+	exec 5>"$T/in"
+	# Fewer bytes than a notice: dtapewr cannot yet tell what it reads.
+	printf 'dhof12345' >&5
+	# Its handlers in place, then waiting for more.
+	wait_until 60 catches "$pid" 15
+	wait_until 60 sleeping "$pid"
+	kill -TERM "$pid"
+	# A bound, not a delay: a read that goes on after the signal hangs.
+	wait_until 60 gone "$pid"
+	exec 5>&-
+	run wait "$pid"
+	[ "$status" = 143 ]
+	[ ! -e "$T/out" ]
+}

@@ -62,34 +62,62 @@ input_keep(struct input *in)
 }
 
 /*
- * Up to want bytes of the stream into p, as read(2) would, from stdin or,
- * when the input is a hand-off (handoff.h), from its buffers.  The first
- * read tells which: a hand-off begins with a notice, which no dump
- * stream does (its first four bytes are a record type).
+ * Whether the input is a hand-off (handoff.h): it begins with a notice,
+ * which no dump stream does (its first four bytes are a record type).
+ * Its first HO_NOTICE bytes, or fewer at its end, are read into the
+ * window, which is empty, each read after the master's wait as every
+ * read here, so that a stop signal is never missed.  Those of a notice
+ * are taken out again.  Returns 1, -1 with in->err set, or -2 if the
+ * wait gave up.
+ */
+static int
+peek(struct input *in)
+{
+	ssize_t n;
+
+	while (in->len < HO_NOTICE && !in->eof) {
+		if (in->wait != NULL && in->wait(in->waitarg, in->fd) != 0)
+			return -2;
+		n = read(in->fd, in->win + in->len, HO_NOTICE - in->len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			snprintf(in->err, sizeof(in->err), "read: %s",
+			    strerror(errno));
+			return -1;
+		}
+		if (n == 0)
+			in->eof = 1;
+		in->len += (size_t)n;
+		in->consumed += n;
+	}
+	in->handoff = HO_NO;
+	if (in->len < HO_NOTICE || !ho_isnotice(in->win))
+		return 1;
+	if (in->hofd < 0) {
+		snprintf(in->err, sizeof(in->err), "the input is a hand-off "
+		    "(dblkread -H), and no -H names its file");
+		return -1;
+	}
+	if (ho_attach(&in->ho, in->hofd, in->fd, in->win) != 0) {
+		snprintf(in->err, sizeof(in->err), "%s", in->ho.err);
+		return -1;
+	}
+	in->handoff = HO_YES;
+	in->len = 0;
+	return 1;
+}
+
+/*
+ * Up to want bytes of the stream into p, as read(2) would, from stdin or
+ * from the hand-off's buffers (HO_AGAIN: a notice of nothing was read).
  */
 static ssize_t
 inread(struct input *in, unsigned char *p, size_t want)
 {
-	ssize_t n;
-
 	if (in->handoff == HO_YES)
 		return ho_read(&in->ho, p, want);
-	if (in->handoff == HO_NO || want < HO_NOTICE)
-		return read(in->fd, p, want);
-	if ((n = readfull(in->fd, p, HO_NOTICE)) < HO_NOTICE ||
-	    !ho_isnotice(p)) {
-		in->handoff = HO_NO;
-		return n;
-	}
-	if (in->hofd < 0) {
-		snprintf(in->ho.err, sizeof(in->ho.err), "the input is a "
-		    "hand-off (dblkread -H), and no -H names its file");
-		return -1;
-	}
-	if (ho_attach(&in->ho, in->hofd, in->fd, p) != 0)
-		return -1;
-	in->handoff = HO_YES;
-	return ho_read(&in->ho, p, want);
+	return read(in->fd, p, want);
 }
 
 /*
@@ -101,7 +129,10 @@ fill(struct input *in)
 {
 	size_t want;
 	ssize_t n;
+	int r;
 
+	if (in->handoff == HO_UNKNOWN && (r = peek(in)) != 1)
+		return r;
 	while (in->len - in->off < TP_BSIZE && !in->eof) {
 		/* A record cut by the end of a window in the ring is
 		 * finished in the own buffer, which takes only the rest
@@ -127,7 +158,7 @@ fill(struct input *in)
 			return -2;
 		errno = 0;
 		n = inread(in, in->win + in->len, want);
-		if (n < 0 && errno == EINTR)
+		if ((n < 0 && errno == EINTR) || n == HO_AGAIN)
 			continue;
 		if (n < 0 && in->ho.err[0] != '\0') {
 			snprintf(in->err, sizeof(in->err), "%s", in->ho.err);

@@ -100,6 +100,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		for (k = 0;; k++) {
 			n = ho_read(&h, out, asks[k % 5]);
+			if (n == HO_AGAIN)
+				continue;
 			if (n < 0) {
 				if (h.err[0] == '\0')
 					BUG("refused without a reason");
