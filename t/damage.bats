@@ -417,7 +417,12 @@ runs_dump() {
 		    "$BATS_FILE_TMPDIR/lots.img" >"$T/out" 2>&1
 		pid=$PGID
 		# A bound, not a delay: a stage missed by stop() hangs the dump.
-		in_group sh -c 'sleep 60; kill -s KILL -- "-$1"' sh "$pid" 2>/dev/null
+		# (Before it kills, it keeps what the group was doing, and the
+		# dump shell's signal masks where /proc has them.)
+		in_group sh -c 'sleep 60
+		    ps -o pid=,ppid=,stat=,wchan=,args= -p "$(pgrep -d, -g "$1")" >"$2"
+		    grep -H "^Sig" "/proc/$1/status" >>"$2" 2>/dev/null
+		    kill -s KILL -- "-$1"' sh "$pid" "$T/hung" 2>/dev/null
 		watchdog=$PGID
 		# As soon as the shell runs the script (not sooner: bats' own
 		# copy of itself before the exec would take the signal): it
@@ -430,6 +435,8 @@ runs_dump() {
 		kill -- "-$watchdog" 2>/dev/null || true
 		if wait "$watchdog"; then
 			echo "run $i: the dump hung: $(cat "$T/out")" >&2
+			echo "what its group was doing then:" >&2
+			cat "$T/hung" >&2
 			return 1
 		fi
 		[ "$st" = 143 ]
