@@ -105,7 +105,6 @@ ho_create(struct handoff *h, int fd, int pipe, uint32_t nbuf, size_t size)
 	void *p;
 
 	memset(h, 0, sizeof(*h));
-	h->fd = fd;
 	h->pipe = pipe;
 	h->nbuf = nbuf;
 	h->size = size;
@@ -255,7 +254,6 @@ takenotice(struct handoff *h, const unsigned char *p)
 	h->cur = h->map + HO_HEADER + (size_t)(seq % h->nbuf) * h->size;
 	h->curlen = (size_t)len;
 	h->curoff = 0;
-	h->holding = 1;
 	h->seq++;
 	return 0;
 }
@@ -268,34 +266,34 @@ takenotice(struct handoff *h, const unsigned char *p)
 int
 ho_attach(struct handoff *h, int fd, int pipe, const unsigned char *first)
 {
-	struct stat sb;
-	uint64_t size;
-	void *p;
-
 	memset(h, 0, sizeof(*h));
-	h->fd = fd;
 	h->pipe = pipe;
 	errno = 0;
 #ifndef HAVE_HANDOFF
+	(void)fd;
 	(void)first;
 	return fail(h, "the input is a hand-off, which is not built in");
 #else
+	unsigned char head[H_SIZE + 8];
+	struct stat sb;
+	uint64_t size;
+	ssize_t n;
+	void *p;
+
 	if (fstat(fd, &sb) != 0)
 		return fail(h, "the hand-off's file");
 	if (!S_ISREG(sb.st_mode) || sb.st_size < HO_HEADER)
 		return fail(h, "the hand-off's file is not one");
-	p = mmap(NULL, HO_HEADER, PROT_READ, MAP_SHARED, fd, 0);
-	if (p == MAP_FAILED)
-		return fail(h, "the hand-off's file: mmap");
-	memcpy(&h->nbuf, (unsigned char *)p + H_NBUF, 4);
-	memcpy(&size, (unsigned char *)p + H_SIZE, 8);
-	if (memcmp(p, MAGIC, 16) != 0 || h->nbuf < 2 ||
-	    h->nbuf > HO_MAXBUF || size == 0 || size > HO_MAXSIZE ||
-	    (uint64_t)sb.st_size < HO_HEADER + h->nbuf * size) {
-		munmap(p, HO_HEADER);
+	if ((n = preadfull(fd, head, sizeof(head), 0)) < 0)
+		return fail(h, "the hand-off's file: read");
+	memcpy(&h->nbuf, head + H_NBUF, 4);
+	memcpy(&size, head + H_SIZE, 8);
+	errno = 0;
+	if ((size_t)n < sizeof(head) || memcmp(head, MAGIC, 16) != 0 ||
+	    h->nbuf < 2 || h->nbuf > HO_MAXBUF || size == 0 ||
+	    size > HO_MAXSIZE ||
+	    (uint64_t)sb.st_size < HO_HEADER + h->nbuf * size)
 		return fail(h, "the hand-off's file has no valid header");
-	}
-	munmap(p, HO_HEADER);
 	h->size = (size_t)size;
 	h->maplen = HO_HEADER + (size_t)h->nbuf * h->size;
 	p = mmap(NULL, h->maplen, PROT_READ | PROT_WRITE,
@@ -319,8 +317,9 @@ giveback(struct handoff *h)
 {
 #ifdef HAVE_HANDOFF
 	__atomic_store_n(donecount(h), (uint32_t)h->seq, __ATOMIC_RELEASE);
+#else
+	(void)h;
 #endif
-	h->holding = 0;
 }
 
 /*
@@ -339,8 +338,6 @@ ho_read(struct handoff *h, void *dst, size_t n)
 	ssize_t got;
 
 	if (!ho_ready(h)) {
-		if (h->holding)
-			giveback(h);
 		got = readfull(h->pipe, note, sizeof(note));
 		if (got == 0)
 			return 0;

@@ -21,7 +21,6 @@
 #define HO_AGAIN	(-2)	/* ho_read took a notice of nothing */
 
 struct handoff {
-	int		 fd;		/* the shared file */
 	int		 pipe;		/* the notices: written, or read */
 	unsigned char	*map;		/* the whole file */
 	size_t		 maplen;
@@ -31,8 +30,7 @@ struct handoff {
 	int		 pollsays;	/* poll(2) tells that the reader left */
 	/* the reader's buffer being taken */
 	const unsigned char *cur;
-	size_t		 curlen, curoff;
-	int		 holding;	/* cur is not yet given back */
+	size_t		 curlen, curoff;	/* given back when equal */
 	char		 err[160];
 };
 

@@ -23,6 +23,18 @@ asbsd() {
 	$CC -E "$@" -D"__${os}__" -It/tools/bsdhdr "$file" | grep -v '^#' | tr -d ' \t\n'
 }
 
+# bsdsyntax OS FILE [flags]: FILE compiles as on OS, with the Makefile's
+# flags, the stand-in headers and the flags given, clean with -Werror
+# (_DEFAULT_SOURCE: glibc warns of OpenBSD's _BSD_SOURCE without it; the
+# stand-ins decide).
+bsdsyntax() {
+	local os=$1 file=$2
+	shift 2
+	# shellcheck disable=SC2086 # CC may hold flags
+	$CC -fsyntax-only -std=c99 -Wall -Wextra -Werror "${CPPFLAGS_WORDS[@]}" \
+	    -D_DEFAULT_SOURCE "$@" -D"__${os}__" -It/tools/bsdhdr "$file"
+}
+
 @test "the stand-in headers hide SIGINFO and MAP_ANON under _POSIX_C_SOURCE, as the BSDs do" {
 	local os
 	printf '#include <signal.h>\n#include <sys/mman.h>\nsig SIGINFO anon MAP_ANON\n' \
@@ -57,15 +69,10 @@ asbsd() {
 		[[ "$output" == *"caught[]={"*"{29,1},"*"};"* ]]
 		run -0 asbsd "$os" tapewr/ring.c
 		[[ "$output" == *"signal(29,"* ]]
-		# and it compiles there (_DEFAULT_SOURCE: glibc warns of
-		# OpenBSD's _BSD_SOURCE without it; the stand-ins decide)
-		# (loop.c's SA_RESTART FreeBSD and DragonFly show only to
-		# X/Open)
+		# and it compiles there (loop.c's SA_RESTART FreeBSD and
+		# DragonFly show only to X/Open)
 		for f in tapewr/ring.c tapewr/loop.c; do
-			# shellcheck disable=SC2086 # CC may hold flags
-			run -0 $CC -fsyntax-only -std=c99 -Wall -Wextra -Werror \
-			    "${CPPFLAGS_WORDS[@]}" -D_DEFAULT_SOURCE -D"__${os}__" \
-			    -It/tools/bsdhdr "$f"
+			run -0 bsdsyntax "$os" "$f"
 		done
 	done
 }
@@ -77,10 +84,7 @@ asbsd() {
 		run -0 asbsd "$os" tapewr/relay.c "${CPPFLAGS_WORDS[@]}" -U__linux__
 		[[ "$output" != *"splice("* ]]
 		for f in tapewr/relay.c blkread/obuf.c lib/xio.c; do
-			# shellcheck disable=SC2086 # CC may hold flags
-			run -0 $CC -fsyntax-only -std=c99 -Wall -Wextra -Werror \
-			    "${CPPFLAGS_WORDS[@]}" -D_DEFAULT_SOURCE -U__linux__ \
-			    -D"__${os}__" -It/tools/bsdhdr "$f"
+			run -0 bsdsyntax "$os" "$f" -U__linux__
 		done
 	done
 }
@@ -90,10 +94,7 @@ asbsd() {
 	for os in FreeBSD NetBSD OpenBSD DragonFly; do
 		# nothing of Linux; SA_SIGINFO and sa_sigaction, which FreeBSD
 		# and DragonFly show only to X/Open, come by way of feature.h
-		# shellcheck disable=SC2086 # CC may hold flags
-		run -0 $CC -fsyntax-only -std=c99 -Wall -Wextra -Werror \
-		    "${CPPFLAGS_WORDS[@]}" -D_DEFAULT_SOURCE -U__linux__ \
-		    -D"__${os}__" -It/tools/bsdhdr blkread/readahead.c
+		run -0 bsdsyntax "$os" blkread/readahead.c -U__linux__
 	done
 	! grep -q '__linux__' blkread/readahead.c
 }
@@ -101,17 +102,14 @@ asbsd() {
 @test "the hand-off (lib/handoff.c) needs nothing of Linux: it compiles under each BSD's rules, with its atomics, and a 32-bit build links without libatomic" {
 	local os
 	for os in FreeBSD NetBSD OpenBSD DragonFly; do
-		# shellcheck disable=SC2086 # CC may hold flags
-		run -0 $CC -fsyntax-only -std=c99 -Wall -Wextra -Werror \
-		    "${CPPFLAGS_WORDS[@]}" -D_DEFAULT_SOURCE -U__linux__ \
-		    -D"__${os}__" -It/tools/bsdhdr lib/handoff.c
+		run -0 bsdsyntax "$os" lib/handoff.c -U__linux__
 		# built in, not the fallback to the pipe
 		run -0 asbsd "$os" lib/handoff.c "${CPPFLAGS_WORDS[@]}" \
 		    -D_DEFAULT_SOURCE -U__linux__
 		[[ "$output" == *"__atomic_load_n("* ]]
 		[[ "$output" == *"__atomic_store_n("* ]]
 	done
-	! grep -q '__linux__' lib/handoff.c
+	run ! grep -q '__linux__' lib/handoff.c
 	printf 'int main(void) { return 0; }\n' >"$BATS_TEST_TMPDIR/any.c"
 	$CC -m32 -o "$BATS_TEST_TMPDIR/any" "$BATS_TEST_TMPDIR/any.c" 2>/dev/null ||
 	    skip "$CC cannot build 32-bit programs here (Debian: apt-get install gcc-multilib; musl-gcc never can)"

@@ -62,35 +62,59 @@ input_keep(struct input *in)
 }
 
 /*
+ * One read of up to want bytes onto the end of the window, from stdin or
+ * from the hand-off's buffers, once the master's poll says so, so that
+ * a signal that comes meanwhile is never missed; but not while a
+ * hand-off's buffer is at hand, for its writer may be waiting for it.
+ * Returns 0 (bytes, the end, or none yet: call again), -1 with in->err
+ * set, or -2 if the wait gave up.
+ */
+static int
+readin(struct input *in, size_t want)
+{
+	int handoff = in->handoff == HO_YES;
+	ssize_t n;
+
+	if (in->wait != NULL && !(handoff && ho_ready(&in->ho)) &&
+	    in->wait(in->waitarg, in->fd) != 0)
+		return -2;
+	errno = 0;
+	n = handoff ? ho_read(&in->ho, in->win + in->len, want) :
+	    read(in->fd, in->win + in->len, want);
+	if ((n < 0 && errno == EINTR) || n == HO_AGAIN)
+		return 0;
+	if (n < 0 && in->ho.err[0] != '\0') {
+		snprintf(in->err, sizeof(in->err), "%s", in->ho.err);
+		return -1;
+	}
+	if (n < 0) {
+		snprintf(in->err, sizeof(in->err), "read: %s",
+		    strerror(errno));
+		return -1;
+	}
+	if (n == 0)
+		in->eof = 1;
+	in->len += (size_t)n;
+	in->consumed += n;
+	return 0;
+}
+
+/*
  * Whether the input is a hand-off (handoff.h): it begins with a notice,
  * which no dump stream does (its first four bytes are a record type).
  * Its first HO_NOTICE bytes, or fewer at its end, are read into the
- * window, which is empty, each read after the master's wait as every
- * read here, so that a stop signal is never missed.  Those of a notice
- * are taken out again.  Returns 1, -1 with in->err set, or -2 if the
- * wait gave up.
+ * window, which is empty, by readin as every read here; those of a
+ * notice are taken out again.  Returns 1, -1 with in->err set, or -2 if
+ * the wait gave up.
  */
 static int
 peek(struct input *in)
 {
-	ssize_t n;
+	int r;
 
-	while (in->len < HO_NOTICE && !in->eof) {
-		if (in->wait != NULL && in->wait(in->waitarg, in->fd) != 0)
-			return -2;
-		n = read(in->fd, in->win + in->len, HO_NOTICE - in->len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			snprintf(in->err, sizeof(in->err), "read: %s",
-			    strerror(errno));
-			return -1;
-		}
-		if (n == 0)
-			in->eof = 1;
-		in->len += (size_t)n;
-		in->consumed += n;
-	}
+	while (in->len < HO_NOTICE && !in->eof)
+		if ((r = readin(in, HO_NOTICE - in->len)) != 0)
+			return r;
 	in->handoff = HO_NO;
 	if (in->len < HO_NOTICE || !ho_isnotice(in->win))
 		return 1;
@@ -109,18 +133,6 @@ peek(struct input *in)
 }
 
 /*
- * Up to want bytes of the stream into p, as read(2) would, from stdin or
- * from the hand-off's buffers (HO_AGAIN: a notice of nothing was read).
- */
-static ssize_t
-inread(struct input *in, unsigned char *p, size_t want)
-{
-	if (in->handoff == HO_YES)
-		return ho_read(&in->ho, p, want);
-	return read(in->fd, p, want);
-}
-
-/*
  * Make sure a whole record is unread: 1, 0 at the end of the input,
  * -1 on an error (in->err says it), -2 if the wait for input gave up.
  */
@@ -128,7 +140,6 @@ static int
 fill(struct input *in)
 {
 	size_t want;
-	ssize_t n;
 	int r;
 
 	if (in->handoff == HO_UNKNOWN && (r = peek(in)) != 1)
@@ -149,30 +160,8 @@ fill(struct input *in)
 			want = (size_t)(in->stopat - in->consumed);
 		else if (in->stopat > 0 && in->stopat <= in->consumed)
 			in->stopat = 0;
-		/* Read only once the master's poll says so, so that a
-		 * signal that comes meanwhile is never missed; but not
-		 * while a hand-off's buffer is at hand, for its writer
-		 * may be waiting for it. */
-		if (in->wait != NULL && !(in->handoff == HO_YES &&
-		    ho_ready(&in->ho)) && in->wait(in->waitarg, in->fd) != 0)
-			return -2;
-		errno = 0;
-		n = inread(in, in->win + in->len, want);
-		if ((n < 0 && errno == EINTR) || n == HO_AGAIN)
-			continue;
-		if (n < 0 && in->ho.err[0] != '\0') {
-			snprintf(in->err, sizeof(in->err), "%s", in->ho.err);
-			return -1;
-		}
-		if (n < 0) {
-			snprintf(in->err, sizeof(in->err), "read: %s",
-			    strerror(errno));
-			return -1;
-		}
-		if (n == 0)
-			in->eof = 1;
-		in->len += (size_t)n;
-		in->consumed += n;
+		if ((r = readin(in, want)) != 0)
+			return r;
 	}
 	in->mending = 0;
 	if (in->len - in->off >= TP_BSIZE)
