@@ -240,7 +240,7 @@ badptr() {
 		run -2 --separate-stderr sh -c "dscan -q -z 0 '$T/img' >'$T/rec'"
 		[ "${stderr_lines[0]}" = "dscan: $T/img: inode $ino: size beyond the bytes that 12 direct blocks and 3 levels of indirect blocks address (mode 0100644, size 4611686018427387904); not dumped" ]
 		[ "${stderr_lines[-1]}" = "dscan: $T/img: 2 errors; the stream is complete but damaged parts were left out or zeroed" ]
-		! grep -q "^i $ino " "$T/rec"
+		run ! grep -q "^i $ino " "$T/rec"
 	done
 }
 

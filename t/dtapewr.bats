@@ -165,7 +165,7 @@ killwriter() {
 		[[ "$(sed -n 2p "$BATS_TEST_TMPDIR/msgs")" == "dtapewr: $BATS_TEST_TMPDIR/out holds an incomplete dump (volume 1, "*" tape blocks written in all)" ]]
 		[ "$(wc -l <"$BATS_TEST_TMPDIR/msgs")" -eq 2 ]
 		for p in $w; do
-			! kill -0 "$p" 2>/dev/null
+			run ! kill -0 "$p"
 		done
 		# what was written is the stream's start, and nothing reads as whole
 		len=$(stat -c %s "$BATS_TEST_TMPDIR/out")
@@ -202,7 +202,7 @@ outgrows() {
 	run -0 grep -v '^  DUMP: ' "$t/err"
 	[ "$output" = "dtapewr: $t/out: stopped by signal 15; the dump is incomplete" ]
 	for p in $w; do
-		! kill -0 "$p" 2>/dev/null
+		run ! kill -0 "$p"
 	done
 }
 

@@ -346,7 +346,7 @@ check_filter() {
 	run -0 dscan -s -w path=/home/alice "$IMG"
 	grep -Eq "^  files +3 +$((6 + 200000 + 5)) " <<<"$output"
 	grep -Eq "^  directories +2 +1024 " <<<"$output"
-	! grep -q "^  FIFOs" <<<"$output"
+	run ! grep -q "^  FIFOs" <<<"$output"
 }
 
 @test "-p names 20000 files, 1000 to a directory" {

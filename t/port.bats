@@ -96,7 +96,7 @@ bsdsyntax() {
 		# and DragonFly show only to X/Open, come by way of feature.h
 		run -0 bsdsyntax "$os" blkread/readahead.c -U__linux__
 	done
-	! grep -q '__linux__' blkread/readahead.c
+	run ! grep -q '__linux__' blkread/readahead.c
 }
 
 @test "the hand-off (lib/handoff.c) needs nothing of Linux: it compiles under each BSD's rules, with its atomics, and a 32-bit build links without libatomic" {

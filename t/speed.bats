@@ -311,7 +311,7 @@ device_calls() {
 	cat "$T/err" >&2
 	[ "$rc" = 143 ]
 	for p in $w; do
-		! kill -0 "$p" 2>/dev/null
+		run ! kill -0 "$p"
 	done
 }
 
